@@ -1,0 +1,143 @@
+"""The SHACL gate: a source's graph must conform before it may replace its named graph.
+
+Each source is validated on its own nodes (pySHACL ``focus_nodes``), with the ontology and
+RDFS inference. Sources refer to entities other sources define (a membership row names an
+organisation from another table), so the gate adds the types of those entities from a
+:class:`TypeIndex` built over every source and the store. A reference nobody defines is a
+violation of its own: a dangling reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyshacl
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import RDF, SH
+
+from nbkg.graph.namespace import ID, PREFIXES
+from nbkg.loaders.base import Extraction
+from nbkg.ontology import ontology_graph, shapes_graph
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken constraint, said in plain words and located in the source file."""
+
+    where: str  # file:line
+    focus: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        path = f" {self.path}" if self.path else ""
+        value = f" (value: {self.value})" if self.value else ""
+        return f"{self.where}: {self.focus}{path}: {self.message}{value}"
+
+
+class TypeIndex:
+    """Types of every entity known to this build, for resolving references across sources."""
+
+    def __init__(self, lookup: Callable[[set[URIRef]], dict[URIRef, set[URIRef]]] | None = None):
+        self.types: dict[URIRef, set[URIRef]] = {}
+        self.lookup = lookup  # asks the store about entities no source of this build defines
+
+    def add(self, graph: Graph) -> None:
+        for subject, cls in graph.subject_objects(RDF.type):
+            if isinstance(subject, URIRef) and isinstance(cls, URIRef):
+                self.types.setdefault(subject, set()).add(cls)
+
+    def resolve(self, iris: set[URIRef]) -> dict[URIRef, set[URIRef]]:
+        found = {iri: self.types[iri] for iri in iris if iri in self.types}
+        missing = iris - set(found)
+        if missing and self.lookup:
+            found.update(self.lookup(missing))
+        return found
+
+
+def check(extraction: Extraction, index: TypeIndex) -> list[Violation]:
+    """Every violation of the source, dangling references first; empty when it conforms."""
+    graph = extraction.graph
+    local = {s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}
+    referenced = _references(graph) - local
+    known = index.resolve(referenced)
+    violations = [
+        Violation(
+            extraction.where(subject),
+            _short(subject),
+            f"refers to {_short(obj)}, which no source defines",
+            _short(predicate),
+        )
+        for subject, predicate, obj in graph
+        if obj in referenced and obj not in known and isinstance(subject, URIRef)
+    ]
+    data = Graph()
+    for prefix, iri in PREFIXES.items():
+        data.bind(prefix, iri)
+    data += graph
+    data += ontology_graph()  # whole: pySHACL's ont_graph would mix in axioms but not concepts
+    for iri, types in known.items():
+        for cls in types:
+            data.add((iri, RDF.type, cls))
+    return violations + _shacl(
+        data, extraction, sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
+    )
+
+
+def _references(graph: Graph) -> set[URIRef]:
+    return {
+        o
+        for p, o in graph.predicate_objects()
+        if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(str(ID))
+    }
+
+
+def _shacl(data: Graph, extraction: Extraction, focus: list[URIRef]) -> list[Violation]:
+    if not focus:
+        return []
+    conforms, report, _ = pyshacl.validate(
+        data,
+        shacl_graph=shapes_graph(),
+        inference="rdfs",
+        allow_warnings=True,
+        focus_nodes=focus,
+        advanced=True,
+    )
+    if conforms:
+        return []
+    return sorted(_violations(report, extraction), key=lambda v: (_line(v.where), v.focus))
+
+
+def _violations(report: Graph, extraction: Extraction) -> Iterable[Violation]:
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        if report.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+        yield Violation(
+            where=extraction.where(focus) if isinstance(focus, URIRef) else extraction.source.name,
+            focus=_short(focus),
+            message="; ".join(messages) or "breaks a constraint",
+            path=_short(path) if path is not None else None,
+            value=_short(value) if value is not None and value != focus else None,
+        )
+
+
+def _short(node: Node | None) -> str:
+    """A node the way a reader of the data files would write it (prefixed where possible)."""
+    if isinstance(node, Literal):
+        return repr(str(node))
+    text = str(node)
+    for prefix, iri in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if text.startswith(iri) and text != iri:
+            return f"{prefix}:{text[len(iri) :]}"
+    return f"<{text}>" if isinstance(node, URIRef) else text
+
+
+def _line(where: str) -> int:
+    tail = where.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0

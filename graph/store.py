@@ -1,0 +1,110 @@
+"""The store contract, and :func:`open_store` to pick a backend from one setting.
+
+A store holds the graph as named graphs, one per source. Two backends implement the
+contract: :class:`~nbkg.graph.oxigraph_store.OxigraphStore` (embedded, on disk; the default)
+and :class:`~nbkg.graph.remote_store.RemoteStore` (any SPARQL 1.1 server). Queries see the
+union of all named graphs as their default graph, so ``SELECT * { ?s ?p ?o }`` finds the
+data, while ``GRAPH ?g`` still tells sources apart.
+
+The setting is ``NBKG_STORE`` (or ``--store``): an http(s) URL means a remote server, anything
+else a directory for the embedded store. Unset, the store lives in the per-user data
+directory (``platformdirs.user_data_dir("nbkg")/store``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from pathlib import Path
+from typing import BinaryIO
+
+import platformdirs
+from rdflib import Graph, Node, URIRef
+from rdflib.query import Result
+
+from nbkg.graph.sparql import with_values
+
+
+class StoreError(Exception):
+    """The store cannot do what was asked; the message says why and what to do."""
+
+
+class QueryError(StoreError):
+    """The query is not valid SPARQL, or the server refused it."""
+
+
+class Store(ABC):
+    """What the rest of nbkg needs from a store: a few operations, nothing more."""
+
+    location: str
+    read_only: bool = False
+
+    @abstractmethod
+    def query(self, sparql: str, fmt: str = "json") -> bytes:
+        """Run a query over the union of all graphs; return results serialised as ``fmt``."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update in one transaction (where the backend has them)."""
+
+    @abstractmethod
+    def replace_graph(self, iri: URIRef, graph: Graph) -> None:
+        """Swap in new contents for a named graph: readers see the old or the new, never a mix."""
+
+    @abstractmethod
+    def dump(self, out: BinaryIO, fmt: str = "nq") -> None:
+        """Write every named graph (quads), or their union for triple formats."""
+
+    def close(self) -> None:  # noqa: B027 - optional for backends without resources
+        """Release files or connections."""
+
+    # -- conveniences shared by every backend --------------------------------------------
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[dict[str, Node]]:
+        """Rows of a SELECT as rdflib terms; ``bindings`` are bound as escaped RDF terms."""
+        result = Result.parse(io.BytesIO(self.query(with_values(sparql, bindings))), format="json")
+        names = [str(v) for v in result.vars or []]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]  # type: ignore[index]
+
+    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
+        result = Result.parse(io.BytesIO(self.query(with_values(sparql, bindings))), format="json")
+        return bool(result.askAnswer)
+
+    def graphs(self) -> list[URIRef]:
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g")
+        return [row["g"] for row in rows]  # type: ignore[misc]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def default_location() -> str:
+    return str(Path(platformdirs.user_data_dir("nbkg")) / "store")
+
+
+def store_location(setting: str | None = None) -> str:
+    """The store a command should use: ``--store``, then ``NBKG_STORE``, then the default."""
+    return setting or os.environ.get("NBKG_STORE") or default_location()
+
+
+def is_remote(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def open_store(setting: str | None = None, *, read_only: bool = False) -> Store:
+    """Open the store named by ``setting`` (see the module docstring)."""
+    location = store_location(setting)
+    if is_remote(location):
+        from nbkg.graph.remote_store import RemoteStore
+
+        return RemoteStore(location, read_only=read_only)
+    from nbkg.graph.oxigraph_store import OxigraphStore
+
+    return OxigraphStore(location, read_only=read_only)

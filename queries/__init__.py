@@ -1,0 +1,1 @@
+"""nbkg.queries"""
