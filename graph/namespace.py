@@ -26,6 +26,7 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 PREFIXES: dict[str, str] = {
     "nbkg": str(NBKG),
     "id": str(ID),
+    "graph": str(GRAPH),
     "rdf": str(RDF),
     "rdfs": str(RDFS),
     "xsd": str(XSD),

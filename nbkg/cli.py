@@ -1,6 +1,210 @@
+"""The ``nbkg`` command: build, check, query and export the knowledge graph.
+
+Every command takes ``--store`` (or ``NBKG_STORE``): a directory for the embedded store or the
+http(s) URL of a SPARQL 1.1 query endpoint. Exit status: 0 on success, 1 when data or a query
+is rejected, 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
 import click
+from rdflib import Literal, Node, URIRef
+
+import nbkg
+from nbkg.graph import formats
+from nbkg.graph.build import SourceReport, build, bundled_data_dir, validate
+from nbkg.graph.namespace import PREFIXES
+from nbkg.graph.sparql import canned, query_form
+from nbkg.graph.store import Store, StoreError, open_store, store_location
+from nbkg.output import table
+
+STORE_HELP = "Store: a directory (embedded Oxigraph) or a SPARQL endpoint URL. [env: NBKG_STORE]"
+store_option = click.option("--store", "store", metavar="PATH|URL", help=STORE_HELP)
 
 
-@click.group()
-def main():
-    pass
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(nbkg.__version__, prog_name="nbkg")
+def main() -> None:
+    """Nordic Bioeconomy Knowledge Graph: clusters, members, programmes and funding as RDF."""
+
+
+def _open(store: str | None, *, read_only: bool = False) -> Store:
+    try:
+        return open_store(store, read_only=read_only)
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
+
+
+def _print_reports(reports: list[SourceReport]) -> None:
+    width = max((len(r.source) for r in reports), default=10)
+    for r in reports:
+        colour = "green" if r.ok else "red"
+        click.echo(
+            f"{click.style(r.status.ljust(9), fg=colour)} {r.source.ljust(width)} "
+            f"{r.triples:>7} triples"
+        )
+        for problem in r.problems:
+            click.echo(f"    {problem}", err=True)
+
+
+@main.command("build")
+@store_option
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Data folder to load (default: the bundled data).",
+)
+@click.option("--force", is_flag=True, help="Reload sources even when unchanged.")
+def build_command(store: str | None, data_dir: Path | None, force: bool) -> None:
+    """Load every source through the SHACL gate into the store.
+
+    A source that breaks a constraint is rejected whole and its previous version stays.
+    """
+    with _open(store) as opened:
+        try:
+            reports = build(opened, data_dir or bundled_data_dir(), force=force)
+        except StoreError as err:
+            raise click.ClickException(str(err)) from None
+    _print_reports(reports)
+    rejected = [r for r in reports if not r.ok]
+    loaded = sum(r.status == "loaded" for r in reports)
+    click.echo(
+        f"{len(reports)} sources: {loaded} loaded, "
+        f"{sum(r.status == 'unchanged' for r in reports)} unchanged, "
+        f"{len(rejected)} rejected; store: {store_location(store)}"
+    )
+    if rejected:
+        sys.exit(1)
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def validate_command(paths: tuple[Path, ...]) -> None:
+    """Check data files (CSV, YAML, RDF) against the shapes without loading them."""
+    reports = validate(list(paths))
+    _print_reports(reports)
+    if not all(r.ok for r in reports):
+        sys.exit(1)
+
+
+def _parse_param(text: str) -> tuple[str, Node]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.isidentifier():
+        raise click.BadParameter(f"{text!r}: write NAME=VALUE", param_hint="--param")
+    if value.startswith("<") and value.endswith(">"):
+        return name, URIRef(value[1:-1])
+    prefix, colon, local = value.partition(":")
+    if colon and prefix in PREFIXES and " " not in value:
+        return name, URIRef(PREFIXES[prefix] + local)
+    return name, Literal(value)
+
+
+@main.command("query")
+@click.argument("sparql", required=False)
+@click.option(
+    "--file",
+    "-f",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a .rq file ('-' for standard input).",
+)
+@click.option("--canned", "-q", "name", metavar="NAME", help="Run queries/NAME.rq.")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind ?NAME to VALUE (id:slug, <iri> or text), safely escaped.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="table",
+    show_default=True,
+    type=click.Choice(["table", *formats.FORMATS]),
+)
+@store_option
+def query_command(
+    sparql: str | None,
+    file: click.utils.LazyFile | None,
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    store: str | None,
+) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) against the store."""
+    given = [x for x in (sparql, file, name) if x]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of QUERY, --file or --canned")
+    text = sparql or (file.read() if file else _canned(name))  # type: ignore[arg-type]
+    form = query_form(text)
+    if form is None:
+        raise click.ClickException(
+            "only queries are run here (SELECT, ASK, CONSTRUCT, DESCRIBE); "
+            "the store is changed only by `nbkg build`"
+        )
+    bindings = dict(_parse_param(p) for p in params)
+    from nbkg.graph.sparql import with_values
+
+    text = with_values(text, bindings)
+    wanted = fmt
+    if fmt == "table":
+        wanted = "json" if form in ("SELECT", "ASK") else "ttl"
+    with _open(store, read_only=True) as opened:
+        try:
+            output = opened.query(text, wanted)
+        except StoreError as err:
+            raise click.ClickException(str(err)) from None
+    if fmt == "table" and form in ("SELECT", "ASK"):
+        click.echo(table(output))
+    else:
+        click.echo(output.decode("utf-8"), nl=False)
+
+
+def _canned(name: str) -> str:
+    try:
+        return canned(name)
+    except FileNotFoundError:
+        raise click.BadParameter(f"no canned query {name!r}", param_hint="--canned") from None
+
+
+@main.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    default="nq",
+    show_default=True,
+    type=click.Choice(list(formats.GRAPH_FORMATS)),
+    help="nq, trig and jsonld keep the named graphs; ttl, nt and rdf merge them.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: standard output).",
+)
+@store_option
+def export_command(fmt: str, output: Path | None, store: str | None) -> None:
+    """Dump the whole graph."""
+    with _open(store, read_only=True) as opened:
+        if output:
+            with output.open("wb") as handle:
+                opened.dump(handle, fmt)
+            click.echo(f"wrote {output} ({output.stat().st_size} bytes, {fmt})", err=True)
+        else:
+            opened.dump(sys.stdout.buffer, fmt)
+
+
+@main.command("stats")
+@store_option
+def stats_command(store: str | None) -> None:
+    """Triples per named graph and entities per class."""
+    with _open(store, read_only=True) as opened:
+        for query in ("triples-per-graph", "entities-per-class"):
+            click.echo(table(opened.query(canned(query), "json")))
+            click.echo()
