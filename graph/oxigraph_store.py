@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import BinaryIO
 
@@ -26,7 +25,6 @@ _RDF = {
     "nq": ox.RdfFormat.N_QUADS,
     "trig": ox.RdfFormat.TRIG,
 }
-STAGING = "urn:nbkg:staging:"
 
 
 class OxigraphStore(Store):
@@ -74,14 +72,17 @@ class OxigraphStore(Store):
             raise QueryError(f"SPARQL syntax error: {err}") from None
 
     def replace_graph(self, iri: URIRef, graph: Graph) -> None:
-        """Load into a staging graph (one transaction), then MOVE it over (a second one)."""
+        """Drop and insert in one update, one transaction: no reader sees a mix.
+
+        (A staging graph plus MOVE takes two transactions, and queries over the union
+        default graph would see old and new together in between.)
+        """
         self._writable()
-        staging = ox.NamedNode(f"{STAGING}{uuid.uuid4()}")
-        data = graph.serialize(format="nt", encoding="utf-8")
-        self._store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=staging)
-        if not graph:
-            self._store.add_graph(staging)
-        self._store.update(f"MOVE SILENT GRAPH <{staging.value}> TO GRAPH <{iri}>")
+        target = ox.NamedNode(str(iri))
+        data = graph.serialize(format="nt")
+        self._store.update(
+            f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{data}\n}} }}"
+        )
 
     def dump(self, out: BinaryIO, fmt: str = "nq") -> None:
         if formats.get(fmt).kind == "dataset":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+import warnings
 from typing import BinaryIO
 from urllib.error import HTTPError, URLError
 
@@ -63,11 +64,18 @@ class RemoteStore(Store):
     def query(self, sparql: str, fmt: str = "json") -> bytes:
         client = SPARQLWrapper(self.location)
         client.setMethod(POST)
-        client.setQuery(sparql)
+        with warnings.catch_warnings():  # SPARQLWrapper warns on text it cannot classify
+            warnings.simplefilter("ignore", RuntimeWarning)
+            client.setQuery(sparql)
         client.setTimeout(TIMEOUT)
         kind = client.queryType
         graph_result = kind in ("CONSTRUCT", "DESCRIBE")
         wanted = formats.get(_graph_twin(fmt) if graph_result else fmt)
+        if graph_result and wanted.kind == "results":
+            raise QueryError(
+                f"format {fmt!r} is for SELECT/ASK results; CONSTRUCT and DESCRIBE give "
+                f"{', '.join(formats.GRAPH_FORMATS)}"
+            )
         if not graph_result and wanted.kind != "results":
             raise QueryError(
                 f"format {fmt!r} is for graphs; SELECT and ASK give "
@@ -76,7 +84,8 @@ class RemoteStore(Store):
         client.addCustomHttpHeader("Accept", wanted.media_type)
         if not _FROM.search(sparql):
             for graph in self._graph_names():
-                client.addDefaultGraph(str(graph))
+                client.addDefaultGraph(graph)
+                client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all
         return self._send(client)
 
     def _graph_names(self) -> list[str]:

@@ -27,7 +27,7 @@ class RdfLoader(Loader):
         fmt = guess_format(source.path.name) or "turtle"
         graph = Graph()
         try:
-            graph.parse(data=text, format=fmt, publicID=source.path.as_uri())
+            graph.parse(data=text, format=fmt, publicID=source.path.resolve().as_uri())
         except Exception as err:  # rdflib raises parser-specific types
             message = " ".join(str(err).split())
             match = _LINE.search(message)
