@@ -78,3 +78,4 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        process.stderr.close()
