@@ -47,7 +47,19 @@ PREFIXES: dict[str, str] = {
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TRANSLITERATE = str.maketrans(
-    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "å": "a", "Å": "a", "ð": "d", "þ": "th", "ß": "ss"}
+    {
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "å": "a",
+        "Å": "a",
+        "ð": "d",
+        "Ð": "d",
+        "þ": "th",
+        "Þ": "th",
+        "ß": "ss",
+    }
 )
 
 
@@ -72,7 +84,7 @@ def entity(slug: str) -> URIRef:
     >>> entity("paper-province")
     rdflib.term.URIRef('https://w3id.org/nbkg/id/paper-province')
     """
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         raise ValueError(f"not a valid id slug: {slug!r} (use a-z, 0-9 and single hyphens)")
     return ID[slug]
 

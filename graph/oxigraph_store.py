@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from nbkg.graph import formats
+from nbkg.graph.sparql import has_dataset
 from nbkg.graph.store import QueryError, Store, StoreError
 
 _RESULTS = {
@@ -50,7 +51,7 @@ class OxigraphStore(Store):
 
     def query(self, sparql: str, fmt: str = "json") -> bytes:
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=True)
+            result = self._store.query(sparql, use_default_graph_as_union=not has_dataset(sparql))
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from None
         except OSError as err:
@@ -92,9 +93,9 @@ class OxigraphStore(Store):
         out.write(triples.serialize(format=_RDF[_graph_format(fmt)]))
 
     def close(self) -> None:
-        if not self.read_only:
-            self._store.flush()
-        del self._store
+        store = self.__dict__.pop("_store", None)  # closing twice is harmless
+        if store is not None and not self.read_only:
+            store.flush()
 
     def _writable(self) -> None:
         if self.read_only:

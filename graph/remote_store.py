@@ -14,24 +14,31 @@ Protocol), unless the query has its own ``FROM``.
 from __future__ import annotations
 
 import os
-import re
 import uuid
 import warnings
 from typing import BinaryIO
 from urllib.error import HTTPError, URLError
 
 import requests
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from nbkg.graph import formats
+from nbkg.graph.sparql import has_dataset
 from nbkg.graph.store import QueryError, Store, StoreError
 
 STAGING = "urn:nbkg:staging:"
 CHUNK = 5_000  # triples per INSERT DATA when the server has no Graph Store Protocol
-_FROM = re.compile(r"^\s*FROM\s", re.IGNORECASE | re.MULTILINE)
 TIMEOUT = 300
+# SPARQLWrapper turns these HTTP answers into its own exceptions
+_STATUS = {
+    "QueryBadFormed": 400,
+    "Unauthorized": 401,
+    "EndPointNotFound": 404,
+    "URITooLong": 414,
+    "EndPointInternalError": 500,
+}
 
 
 def _sibling(url: str, name: str) -> str:
@@ -64,6 +71,7 @@ class RemoteStore(Store):
     def query(self, sparql: str, fmt: str = "json") -> bytes:
         client = SPARQLWrapper(self.location)
         client.setMethod(POST)
+        client.setOnlyConneg(True)  # the Accept header alone chooses the format
         with warnings.catch_warnings():  # SPARQLWrapper warns on text it cannot classify
             warnings.simplefilter("ignore", RuntimeWarning)
             client.setQuery(sparql)
@@ -82,7 +90,7 @@ class RemoteStore(Store):
                 f"{', '.join(formats.RESULT_FORMATS)}"
             )
         client.addCustomHttpHeader("Accept", wanted.media_type)
-        if not _FROM.search(sparql):
+        if not has_dataset(sparql):
             for graph in self._graph_names():
                 client.addDefaultGraph(graph)
                 client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all
@@ -91,6 +99,7 @@ class RemoteStore(Store):
     def _graph_names(self) -> list[str]:
         client = SPARQLWrapper(self.location)
         client.setMethod(POST)
+        client.setOnlyConneg(True)  # the Accept header alone chooses the format
         client.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         client.addCustomHttpHeader("Accept", formats.get("json").media_type)
         import json
@@ -109,7 +118,8 @@ class RemoteStore(Store):
             body = err.read().decode("utf-8", "replace")[:500]
             raise QueryError(f"{self.location} answered {err.code}: {body}") from None
         except SPARQLWrapperException as err:
-            raise QueryError(f"{self.location}: {err}") from None
+            status = _STATUS.get(type(err).__name__, "an error")
+            raise QueryError(f"{self.location} answered {status}: {err}") from None
         except (URLError, OSError) as err:
             raise StoreError(f"cannot reach {self.location}: {err}") from None
 
@@ -134,13 +144,14 @@ class RemoteStore(Store):
 
     def replace_graph(self, iri: URIRef, graph: Graph) -> None:
         """Upload to a staging graph, then ``MOVE`` it over the old one in one update."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
         staging = f"{STAGING}{uuid.uuid4()}"
         if not self._put(staging, graph):
             self.update(f"DROP SILENT GRAPH <{staging}>")
-            triples = list(graph)
-            for start in range(0, max(len(triples), 1), CHUNK):
+            for batch in _batches(graph):
                 chunk = Graph()
-                for triple in triples[start : start + CHUNK]:
+                for triple in batch:
                     chunk.add(triple)
                 body = chunk.serialize(format="nt")
                 self.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
@@ -191,3 +202,14 @@ class RemoteStore(Store):
 
 def _graph_twin(fmt: str) -> str:
     return {"json": "jsonld", "xml": "rdf"}.get(fmt, fmt)
+
+
+def _batches(graph: Graph) -> list[list[tuple]]:
+    """Chunks for INSERT DATA. Triples with blank nodes travel together: each request
+    would otherwise mint its own node for the same blank node label."""
+    with_bnodes = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+    held = set(with_bnodes)
+    rest = [t for t in graph if t not in held]
+    batches = [with_bnodes] if with_bnodes else []
+    batches += [rest[i : i + CHUNK] for i in range(0, len(rest), CHUNK)]
+    return batches or [[]]

@@ -1,7 +1,7 @@
 """Small pure helpers for SPARQL text: binding values safely, reading canned query files.
 
 User input never enters a query by string formatting. :func:`with_values` appends a
-``VALUES`` block whose terms rdflib has escaped, which every SPARQL 1.1 engine evaluates as a
+``VALUES`` block of terms escaped by :func:`term_text`, which every SPARQL 1.1 engine evaluates as a
 join with the query's solutions.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from importlib.resources import files
 
-from rdflib import Node, Variable
+from rdflib import Literal, Node, URIRef, Variable
 
 
 def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
@@ -26,8 +26,32 @@ def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     if not bindings:
         return sparql
     names = " ".join(Variable(name).n3() for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
+    terms = " ".join(term_text(name, term) for name, term in bindings.items())
     return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
+
+
+_ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def term_text(name: str, term: Node) -> str:
+    """A term as SPARQL text, escaped here (rdflib's n3() can emit unparsable long strings).
+
+    >>> term_text("x", Literal('a\\n"'))
+    '"a\\\\n\\\\""'
+    """
+    if isinstance(term, URIRef):
+        if _BAD_IRI.search(str(term)):
+            raise ValueError(f"cannot bind ?{name} to {str(term)!r}: not a valid IRI")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ECHAR) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype:
+            return f"{text}^^{term_text(name, term.datatype)}"
+        return text
+    raise ValueError(f"cannot bind ?{name} to {term!r}: only IRIs and literals can be bound")
 
 
 @cache
@@ -36,8 +60,8 @@ def canned(name: str) -> str:
     return files("nbkg.queries").joinpath(f"{name}.rq").read_text(encoding="utf-8")
 
 
-_PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.IGNORECASE)
-_COMMENT = re.compile(r"(?m)^\s*#.*$")
+_PROLOGUE = re.compile(r"(?:\s|#[^\n]*|PREFIX\s+[^:\s]*:\s*<[^>]*>|BASE\s+<[^>]*>)*", re.IGNORECASE)
+DATASET = re.compile(r"\bFROM\s+(?:NAMED\s+)?(?:<|\w*:)", re.IGNORECASE)
 _FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 
 
@@ -49,6 +73,16 @@ def query_form(sparql: str) -> str | None:
     >>> query_form("INSERT DATA { <a> <b> <c> }") is None
     True
     """
-    body = _PROLOGUE.sub("", _COMMENT.sub("", sparql), count=1)
+    prologue = _PROLOGUE.match(sparql)
+    body = sparql[prologue.end() if prologue else 0 :]
     match = _FORM.match(body)
     return match.group(1).upper() if match else None
+
+
+def has_dataset(sparql: str) -> bool:
+    """Whether a query names its own dataset (``FROM`` / ``FROM NAMED``).
+
+    >>> has_dataset("SELECT * FROM <http://g> WHERE { ?s ?p ?o }"), has_dataset("SELECT ?from {}")
+    (True, False)
+    """
+    return bool(DATASET.search(sparql))

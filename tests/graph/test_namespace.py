@@ -53,14 +53,6 @@ def test_slugify(text: str, slug: str) -> None:
     assert slugify(text) == slug
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "_TRANSLITERATE maps lower-case ð and þ but not capital Ð and Þ, which have no NFKD "
-        "decomposition and are dropped: 'Þórshöfn' -> 'orshofn', 'Þingeyjarsveit' -> "
-        '\'ingeyjarsveit\'. Fix: add "Ð": "d", "Þ": "th" to _TRANSLITERATE'
-    ),
-)
 @pytest.mark.parametrize(
     ("text", "slug"),
     [("Þórshöfn", "thorshofn"), ("Þingeyjarsveit", "thingeyjarsveit"), ("ÐE", "de")],
@@ -97,15 +89,6 @@ def test_entity_rejects_bad_slugs(slug: str) -> None:
         entity(slug)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SLUG ends in '$', which also matches before a final newline, so entity('a\\n') "
-        "mints <https://w3id.org/nbkg/id/a\\n> (rdflib does not refuse a newline in an IRI; "
-        "N-Triples and SPARQL built from it break). Fix in entity(): "
-        "`if not SLUG.fullmatch(slug):` (or end the pattern with \\Z)"
-    ),
-)
 def test_entity_rejects_a_trailing_newline() -> None:
     with pytest.raises(ValueError, match="slug"):
         entity("paper-province\n")

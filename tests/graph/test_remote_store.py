@@ -209,17 +209,6 @@ def test_fallback_with_an_empty_graph_empties_it(base: str) -> None:
     assert not any(name.startswith(STAGING) for name in graph_names(base))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "The chunked INSERT DATA fallback splits the triples of one blank node over several "
-        "requests, and each request gives its blank nodes fresh identities: one node becomes "
-        "several. Fix in RemoteStore.replace_graph: send every triple that mentions a blank "
-        "node in one request: `bnode = [t for t in graph if isinstance(t[0], BNode) or "
-        "isinstance(t[2], BNode)]; rest = [t for t in graph if t not in set(bnode)]; batches "
-        "= [bnode] + [rest[i:i + CHUNK] for i in range(0, len(rest), CHUNK)]`"
-    ),
-)
 def test_fallback_keeps_a_blank_node_whole(base: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(remote_store, "CHUNK", 3)
     store = RemoteStore(f"{base}/query", gsp_url=f"{base}/nope")
@@ -239,15 +228,6 @@ def test_read_only_remote_store_refuses_update(base: str) -> None:
         store.update(f'INSERT DATA {{ <{EX.a}> <{EX.p}> "x" }}')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "A read-only RemoteStore.replace_graph first PUTs the data into a staging graph and "
-        "only then fails in update(): the server keeps an urn:nbkg:staging: graph. Fix: "
-        "start replace_graph with `if self.read_only: raise StoreError(f'the store at "
-        "{self.location} is open read-only')`"
-    ),
-)
 def test_read_only_remote_store_refuses_replace_without_writing(base: str) -> None:
     store = RemoteStore(f"{base}/query", read_only=True)
     with pytest.raises(StoreError, match="read-only"):
@@ -277,18 +257,6 @@ def test_server_error_answer_is_a_query_error(base: str) -> None:
     assert store.location in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "SPARQLWrapper turns HTTP 400/401/404/414/500 into its own exceptions, so "
-        "RemoteStore._send's `except HTTPError` branch (which names the status) never sees "
-        "them and the QueryError says 'QueryBadFormed: ...' without the code. Fix: "
-        "`_STATUS = {'QueryBadFormed': 400, 'Unauthorized': 401, 'EndPointNotFound': 404, "
-        "'URITooLong': 414, 'EndPointInternalError': 500}` and in the SPARQLWrapperException "
-        "branch `raise QueryError(f'{self.location} answered "
-        '{_STATUS.get(type(err).__name__, "an error")}: {err}\') from None`'
-    ),
-)
 def test_server_error_answer_names_the_status_code(base: str) -> None:
     store = RemoteStore(f"{base}/query")
     with pytest.raises(QueryError, match="answered 400"):

@@ -216,24 +216,7 @@ def test_graphs_lists_the_named_graphs(loaded: Store) -> None:
 
 
 @pytest.mark.parametrize("one_line", [True, False], ids=["one-line", "multi-line"])
-def test_a_query_with_its_own_from_reads_only_that_graph(
-    request: pytest.FixtureRequest, backend: str, loaded: Store, one_line: bool
-) -> None:
-    if backend == "embedded" or one_line:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "FROM is ignored. Embedded: use_default_graph_as_union=True overrides the "
-                    "query's FROM. Remote: _FROM = r'^\\s*FROM\\s' (MULTILINE) only sees FROM "
-                    "at the start of a line, so default-graph-uri (which wins over FROM) is "
-                    "still sent. Fix: one detector in sparql.py, e.g. DATASET = re.compile("
-                    "r'\\bFROM\\s+(?:NAMED\\s+)?(?:<|\\w*:)', re.I); remote: skip the "
-                    "default/named-graph-uri lists when it matches; embedded: "
-                    "use_default_graph_as_union=not DATASET.search(sparql)"
-                ),
-            )
-        )
+def test_a_query_with_its_own_from_reads_only_that_graph(loaded: Store, one_line: bool) -> None:
     space = " " if one_line else "\n"
     rows = loaded.select(f"SELECT ?s{space}FROM <{G1}>{space}WHERE {{ ?s ?p ?o }}")
     assert {row["s"] for row in rows} == {EX.alice}
