@@ -57,13 +57,7 @@ REQUIRED_BREAKS = {
 
 # Examples the gate should reject but does not yet, with the reason. Strict: once the gate is
 # fixed the test passes unexpectedly and fails, and the entry must go.
-KNOWN_GATE_GAPS = {
-    "start-date-not-a-date.ttl": (
-        "the gate calls pySHACL with focus_nodes, and pySHACL then skips nested shapes "
-        "(sh:node nbkgsh:DateValue) on value nodes that are not focus nodes, so no date "
-        "datatype is ever checked"
-    ),
-}
+KNOWN_GATE_GAPS: dict[str, str] = {}  # example file -> why the gate cannot catch it yet
 
 
 def _examples(kind: str) -> list[Traversable]:
