@@ -20,7 +20,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from rdflib import URIRef
 
-from nbkg.graph.gate import TypeIndex, Violation, check
+from nbkg.graph.gate import TypeIndex, Violation, check, dangling, short
 from nbkg.graph.provenance import describe_load, graph_digest_query
 from nbkg.graph.store import Store, StoreError, is_remote
 from nbkg.loaders.base import Extraction, LoadError, Source, loader_for, loaders
@@ -74,13 +74,73 @@ def gate_digest(source: Source) -> str:
 
 
 def build(store: Store, data_dir: Path, *, force: bool = False) -> list[SourceReport]:
-    """Load every source of ``data_dir`` into ``store``; one report per source."""
+    """Load every source of ``data_dir`` into ``store``; one report per source.
+
+    References are checked against what the store will hold after the build: unchanged
+    sources, changed sources the gate accepts, and stored graphs that stay. Rejecting a
+    source can break references of others, so the check repeats until nothing changes.
+    """
     with build_lock(store):
         extractions, reports = extract(discover(data_dir))
-        index = _index(extractions, store)
-        for extraction in extractions:
-            reports.append(_load(store, extraction, index, force))
+        digests = {e.target: gate_digest(e.source) for e in extractions}
+        changed = [
+            e for e in extractions if force or _stored_digest(store, e.target) != digests[e.target]
+        ]
+        unchanged = [e for e in extractions if e not in changed]
+        reports += [_report(e, "unchanged") for e in unchanged]
+        started = datetime.now(timezone.utc)
+        rejected = _gate(store, changed, unchanged)
+        for extraction in changed:
+            if extraction.target in rejected:
+                reports.append(_report(extraction, "rejected", rejected[extraction.target]))
+                continue
+            provenance = describe_load(
+                extraction, digests[extraction.target], started, datetime.now(timezone.utc)
+            )
+            store.replace_graph(extraction.target, extraction.graph + provenance)
+            reports.append(_report(extraction, "loaded"))
     return sorted(reports, key=lambda r: r.source)
+
+
+def _gate(
+    store: Store, changed: list[Extraction], unchanged: list[Extraction]
+) -> dict[URIRef, list[Violation]]:
+    """Violations per rejected graph. SHACL runs once per source; the reference check repeats."""
+    replacing = {e.target for e in changed}
+    index = _index([*unchanged, *changed], store, replacing)
+    rejected = {e.target: v for e in changed if (v := check(e, index))}
+    while True:
+        accepted = [e for e in changed if e.target not in rejected]
+        replacing = {e.target for e in accepted}
+        index = _index([*unchanged, *accepted], store, replacing)
+        newly: dict[URIRef, list[Violation]] = {}
+        for extraction in accepted:
+            if found := dangling(extraction, index):
+                newly[extraction.target] = found
+        for extraction in unchanged:
+            for violation in dangling(extraction, index):
+                culprit = _previous_definer(store, violation.target, accepted)
+                if culprit is not None:
+                    newly.setdefault(culprit.target, []).append(
+                        Violation(
+                            culprit.source.name,
+                            violation.focus,
+                            f"no longer defines {short(violation.target)}, which "
+                            f"{violation.where} refers to",
+                        )
+                    )
+        if not newly:
+            return rejected
+        rejected.update(newly)
+
+
+def _previous_definer(
+    store: Store, iri: URIRef | None, candidates: list[Extraction]
+) -> Extraction | None:
+    """The changed source whose stored graph defined ``iri`` before this build."""
+    by_graph = {e.target: e for e in candidates}
+    rows = store.select("SELECT ?g WHERE { GRAPH ?g { ?s a ?type } }", {"s": iri}) if iri else []
+    return next((by_graph[row["g"]] for row in rows if row["g"] in by_graph), None)
 
 
 def validate(paths: Iterable[Path], data_dir: Path | None = None) -> list[SourceReport]:
@@ -107,33 +167,24 @@ def _common_root(path: Path) -> Path:
     return parent.parent if parent.name in ("registry", "curated", "rdf") else parent
 
 
-def _index(extractions: list[Extraction], store: Store) -> TypeIndex:
+def _index(
+    extractions: list[Extraction], store: Store, replacing: set[URIRef] = frozenset()
+) -> TypeIndex:
+    """Types from these extractions, then from stored graphs this build does not replace."""
+
     def lookup(iris: set[URIRef]) -> dict[URIRef, set[URIRef]]:
         found: dict[URIRef, set[URIRef]] = {}
         for iri in iris:
-            for row in store.select("SELECT ?type WHERE { ?s a ?type }", {"s": iri}):
-                found.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
+            query = "SELECT ?type ?g WHERE { GRAPH ?g { ?s a ?type } }"
+            for row in store.select(query, {"s": iri}):
+                if row["g"] not in replacing:
+                    found.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
         return found
 
     index = TypeIndex(lookup)
     for extraction in extractions:
         index.add(extraction.graph)
     return index
-
-
-def _load(store: Store, extraction: Extraction, index: TypeIndex, force: bool) -> SourceReport:
-    digest = gate_digest(extraction.source)
-    if not force and _stored_digest(store, extraction.target) == digest:
-        return _report(extraction, "unchanged")
-    started = datetime.now(timezone.utc)
-    violations = check(extraction, index)
-    if violations:
-        return _report(extraction, "rejected", violations)
-    graph = extraction.graph + describe_load(
-        extraction, digest, started, datetime.now(timezone.utc)
-    )
-    store.replace_graph(extraction.target, graph)
-    return _report(extraction, "loaded")
 
 
 def _stored_digest(store: Store, graph: URIRef) -> str | None:

@@ -10,7 +10,7 @@ violation of its own: a dangling reference.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyshacl
 from rdflib import Graph, Literal, Node, URIRef
@@ -30,6 +30,7 @@ class Violation:
     message: str
     path: str | None = None
     value: str | None = None
+    target: URIRef | None = field(default=None, compare=False)  # the entity a dangling one names
 
     def __str__(self) -> str:
         path = f" {self.path}" if self.path else ""
@@ -60,19 +61,8 @@ class TypeIndex:
 def check(extraction: Extraction, index: TypeIndex) -> list[Violation]:
     """Every violation of the source, dangling references first; empty when it conforms."""
     graph = extraction.graph
-    local = {s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}
-    referenced = _references(graph) - local
-    known = index.resolve(referenced)
-    violations = [
-        Violation(
-            extraction.where(subject),
-            _short(subject),
-            f"refers to {_short(obj)}, which no source defines",
-            _short(predicate),
-        )
-        for subject, predicate, obj in graph
-        if obj in referenced and obj not in known and isinstance(subject, URIRef)
-    ]
+    known = index.resolve(_references(graph) - _local(graph))
+    violations = dangling(extraction, index)
     data = Graph()
     for prefix, iri in PREFIXES.items():
         data.bind(prefix, iri)
@@ -84,6 +74,34 @@ def check(extraction: Extraction, index: TypeIndex) -> list[Violation]:
     return violations + _shacl(
         data, extraction, sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
     )
+
+
+def dangling(extraction: Extraction, index: TypeIndex) -> list[Violation]:
+    """References to entities that neither this source nor the index defines."""
+    return [
+        Violation(
+            extraction.where(subject),
+            short(subject),
+            f"refers to {short(obj)}, which no source defines",
+            short(predicate),
+            target=obj,
+        )
+        for subject, predicate, obj in _unresolved(extraction.graph, index)
+    ]
+
+
+def _unresolved(graph: Graph, index: TypeIndex) -> list[tuple[URIRef, URIRef, URIRef]]:
+    referenced = _references(graph) - _local(graph)
+    known = index.resolve(referenced)
+    return sorted(
+        (s, p, o)
+        for s, p, o in graph
+        if o in referenced and o not in known and isinstance(s, URIRef)
+    )
+
+
+def _local(graph: Graph) -> set[URIRef]:
+    return {s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}
 
 
 def _references(graph: Graph) -> set[URIRef]:
@@ -121,14 +139,14 @@ def _violations(report: Graph, results: list[Node], extraction: Extraction) -> I
         messages = [str(m) for m in report.objects(result, SH.resultMessage)]
         yield Violation(
             where=extraction.where(focus) if isinstance(focus, URIRef) else extraction.source.name,
-            focus=_short(focus),
+            focus=short(focus),
             message="; ".join(messages) or "breaks a constraint",
-            path=_short(path) if path is not None else None,
-            value=_short(value) if value is not None and value != focus else None,
+            path=short(path) if path is not None else None,
+            value=short(value) if value is not None and value != focus else None,
         )
 
 
-def _short(node: Node | None) -> str:
+def short(node: Node | None) -> str:
     """A node the way a reader of the data files would write it (prefixed where possible)."""
     if isinstance(node, Literal):
         return repr(str(node))

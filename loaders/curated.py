@@ -321,18 +321,24 @@ class _Reader:
         )
 
     def fact_partner(self, f: dict[str, Any], cited: Cited, line: int) -> None:
-        self.writer.link(self.ref(f["project"]), NBKG.partner, self.ref(f["organisation"]))
+        self.writer.link(
+            self.ref(f["project"]), NBKG.partner, self.ref(f["organisation"]), cited, line
+        )
 
     def fact_coordinator(self, f: dict[str, Any], cited: Cited, line: int) -> None:
-        self.writer.link(self.ref(f["of"]), NBKG.coordinator, self.ref(f["organisation"]))
+        self.writer.link(
+            self.ref(f["of"]), NBKG.coordinator, self.ref(f["organisation"]), cited, line
+        )
 
     def fact_collaboration(self, f: dict[str, Any], cited: Cited, line: int) -> None:
         pair = f["between"]
         if not (isinstance(pair, list) and len(pair) == 2):
             raise RecordError("collaboration needs 'between' with exactly two ids")
         a, b = self.ref(pair[0]), self.ref(pair[1])
-        self.writer.link(a, NBKG.collaboratesWith, b)
+        self.writer.link(a, NBKG.collaboratesWith, b, cited, line)
         self.writer.link(b, NBKG.collaboratesWith, a)
 
     def fact_programme_funder(self, f: dict[str, Any], cited: Cited, line: int) -> None:
-        self.writer.link(self.ref(f["programme"]), NBKG.fundedBy, self.ref(f["funder"]))
+        self.writer.link(
+            self.ref(f["programme"]), NBKG.fundedBy, self.ref(f["funder"]), cited, line
+        )

@@ -261,5 +261,22 @@ class RecordWriter:
             self.graph.add((node, NBKG.roleTitle, Literal(title, lang=language)))
         return node
 
-    def link(self, subject: str, predicate: URIRef, obj: str) -> None:
-        self.graph.add((ns.entity(subject), predicate, ns.entity(obj)))
+    def link(
+        self,
+        subject: str,
+        predicate: URIRef,
+        obj: str,
+        cited: Cited | None = None,
+        line: int | None = None,
+    ) -> None:
+        """A direct link; with ``cited``, also a reified nbkg:StatedLink carrying its evidence."""
+        triple = (ns.entity(subject), predicate, ns.entity(obj))
+        self.graph.add(triple)
+        if cited is None:
+            return
+        name = re.split(r"[#/]", str(predicate))[-1]
+        node = self._fact(ns.fact("link", subject, name, obj), NBKG.StatedLink, cited, line)
+        self.graph.add((node, RDF.type, RDF.Statement))
+        self.graph.add((node, RDF.subject, triple[0]))
+        self.graph.add((node, RDF.predicate, predicate))
+        self.graph.add((node, RDF.object, triple[2]))

@@ -79,6 +79,8 @@ class RegistryLoader(Loader):
 
     def extract(self, source: Source) -> Extraction:
         table = Path(source.name).stem
+        if not source.path.exists():
+            raise LoadError(source.name, None, "file not found")
         if table not in COLUMNS:
             raise LoadError(
                 source.name, None, f"unknown registry table; expected one of {', '.join(COLUMNS)}"
@@ -98,6 +100,7 @@ class RegistryLoader(Loader):
 def _rows(source: Source, table: str) -> Iterator[tuple[int, Row]]:
     text = read_text(source.path, source.name)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1  # first line of the record being read: quoted fields can span lines
     try:
         header = next(reader)
         unknown = [c for c in header if c not in COLUMNS[table]]
@@ -111,8 +114,9 @@ def _rows(source: Source, table: str) -> Iterator[tuple[int, Row]]:
         missing = REQUIRED[table] - set(header)
         if missing:
             raise LoadError(source.name, 1, f"missing column(s) {', '.join(sorted(missing))}")
+        start = reader.line_num + 1
         for fields in reader:
-            line = reader.line_num
+            line, start = start, reader.line_num + 1
             if not any(f.strip() for f in fields):
                 continue
             if len(fields) != len(header):
@@ -125,7 +129,9 @@ def _rows(source: Source, table: str) -> Iterator[tuple[int, Row]]:
                     raise LoadError(source.name, line, f"empty {column}")
             yield line, row
     except csv.Error as err:
-        raise LoadError(source.name, reader.line_num, f"malformed CSV: {err}") from None
+        raise LoadError(
+            source.name, start, f"malformed CSV: {err} (an unbalanced quote?)"
+        ) from None
 
 
 def _host(url: str) -> str:

@@ -17,7 +17,7 @@ import nbkg
 from nbkg.graph import formats
 from nbkg.graph.build import SourceReport, build, bundled_data_dir, validate
 from nbkg.graph.namespace import PREFIXES
-from nbkg.graph.sparql import canned, query_form
+from nbkg.graph.sparql import canned, query_form, with_values
 from nbkg.graph.store import Store, StoreError, open_store, store_location
 from nbkg.output import table
 
@@ -149,9 +149,10 @@ def query_command(
             "the store is changed only by `nbkg build`"
         )
     bindings = dict(_parse_param(p) for p in params)
-    from nbkg.graph.sparql import with_values
-
-    text = with_values(text, bindings)
+    try:
+        text = with_values(text, bindings)
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--param") from None
     wanted = fmt
     if fmt == "table":
         wanted = "json" if form in ("SELECT", "ASK") else "ttl"

@@ -414,11 +414,6 @@ def test_hostile_param_is_bound_as_a_literal(
     assert export_nq(runner, store) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: cli.query_command does not catch the ValueError that sparql.with_values raises "
-    "for an IRI it cannot bind, so the user sees a traceback instead of a --param error",
-)
 @pytest.mark.parametrize("value", ["id:x>}DROP", "<http://x>} DROP ALL #>", "<a b>"])
 def test_param_that_is_no_iri_is_a_clear_error(built_store: Path, value: str) -> None:
     """Hostile text shaped like an IRI is refused up front (it never reaches the query)."""

@@ -233,11 +233,6 @@ def _append(path: Path, line: str) -> None:
         handle.write(line + "\n")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: build() indexes the types of every extraction, also of sources the gate then "
-    "rejects, so another source may refer to entities that never reach the store",
-)
 def test_a_rejected_source_does_not_vouch_for_references(store_copy: Path, data_dir: Path) -> None:
     # a new programme whose row is rejected (its funder exists nowhere) …
     _append(
@@ -262,11 +257,6 @@ def test_a_rejected_source_does_not_vouch_for_references(store_copy: Path, data_
     assert "refers to id:new-programme, which no source defines" in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: sources whose file is unchanged are skipped without checking their "
-    "references, so removing an entity leaves the facts of other sources dangling",
-)
 def test_removing_an_entity_others_refer_to_is_rejected(store_copy: Path, data_dir: Path) -> None:
     programmes = data_dir / "registry" / "programmes.csv"
     lines = programmes.read_text(encoding="utf-8").splitlines(keepends=True)

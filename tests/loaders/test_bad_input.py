@@ -305,11 +305,6 @@ def test_validate_names_file_line_and_rule(data_dir: Path, case: Case) -> None:
     assert_clear_message(result.output, case)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the CSV reader reports the line where it gave up (the next quote, or the end "
-    "of the file), not the line of the record with the unbalanced quote",
-)
 @pytest.mark.parametrize(
     "rel,line",
     [(PROGRAMMES, 5), (MEMBERSHIPS, 5)],  # no quote below line 5 / a quoted field at 143
@@ -349,11 +344,6 @@ def test_validate_missing_file_of_other_kinds(
     assert f"{name}: file not found" in result.output
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: RegistryLoader.extract checks the table name before the file exists, so a "
-    "missing CSV is reported as 'unknown registry table'",
-)
 def test_validate_nonexistent_csv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate", "nonexistent.csv"])

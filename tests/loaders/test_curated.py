@@ -137,11 +137,6 @@ def test_entities_keep_names_places_and_sectors(extracted: dict[str, Extraction]
     assert extracted["paper-province"].where(pp) == "curated/paper-province.yaml:14"
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="bug: partner, coordinator, collaboration and programme_funder facts drop their "
-    "evidence span (curated._Reader.fact_partner & co. ignore `cited`)",
-)
 def test_every_evidence_span_in_a_file_reaches_the_graph(
     extracted: dict[str, Extraction],
 ) -> None:

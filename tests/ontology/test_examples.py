@@ -31,6 +31,7 @@ REASONS = {
     "period": "before it starts",
     "funder-or-programme": "funder or a programme",
     "amount-without-currency": "but no currency",
+    "stated-link": "that the source does not state",
 }
 PROPERTY_TOKEN = re.compile(r"^[a-z]+:[A-Za-z][A-Za-z0-9]*$")
 BREAKS = re.compile(r"^# breaks: (\S+)$")
