@@ -4,10 +4,7 @@ errors from the network and the server, and a whole build over HTTP (``oxigraph 
 from __future__ import annotations
 
 import socket
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 import pytest
@@ -28,28 +25,6 @@ pytestmark = pytest.mark.server
 EX = Namespace("http://example.org/")
 G = EX["graph/g"]
 STAGING = "urn:nbkg:staging:"
-
-
-@pytest.fixture(autouse=True)
-def _close_server_pipes(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Work around tests/conftest.py: ``oxigraph_server`` starts ``oxigraph serve`` with
-    ``stderr=PIPE`` and never closes the pipe, so with filterwarnings=error its ResourceWarning
-    fails whichever test happens to be running when the garbage collector finds it. This
-    (autouse, so set up before and torn down after that fixture) closes the pipes of the
-    processes started during the test. Drop it once the fixture closes ``process.stderr``."""
-    started: list[subprocess.Popen] = []
-
-    class Recording(subprocess.Popen):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            started.append(self)
-
-    monkeypatch.setattr(subprocess, "Popen", Recording)
-    yield
-    for process in started:
-        for pipe in (process.stdin, process.stdout, process.stderr):
-            if pipe is not None:
-                pipe.close()
 
 
 @pytest.fixture(autouse=True)

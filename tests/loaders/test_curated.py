@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from rdflib import Literal, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from nbkg.cli import main
@@ -30,12 +30,8 @@ STEMS = [
 PAPER_DOC = "doc-cf6ab69d1ff5ee14"
 
 
-def n(local: str) -> URIRef:
-    return URIRef(NBKG + local)
-
-
-def i(slug: str) -> URIRef:
-    return URIRef(ID + slug)
+n = Namespace(NBKG).term  # n("Cluster") is nbkg:Cluster
+i = Namespace(ID).term  # i("paper-province") is the entity's IRI
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Literal, URIRef
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import ORG, PROV, RDF, RDFS, XSD
 
 from nbkg.cli import main
@@ -22,12 +22,8 @@ EVIDENCE = "https://w3id.org/nbkg/def/evidence/"
 TABLES = ["awards", "clusters", "memberships", "organisations", "programmes"]
 
 
-def n(local: str) -> URIRef:
-    return URIRef(NBKG + local)
-
-
-def i(slug: str) -> URIRef:
-    return URIRef(ID + slug)
+n = Namespace(NBKG).term  # n("Cluster") is nbkg:Cluster
+i = Namespace(ID).term  # i("paper-province") is the entity's IRI
 
 
 @pytest.fixture(scope="module")
