@@ -62,7 +62,7 @@ def check(extraction: Extraction, index: TypeIndex) -> list[Violation]:
     """Every violation of the source, dangling references first; empty when it conforms."""
     graph = extraction.graph
     known = index.resolve(_references(graph) - _local(graph))
-    violations = dangling(extraction, index)
+    violations = _dangling(extraction, known)
     data = Graph()
     for prefix, iri in PREFIXES.items():
         data.bind(prefix, iri)
@@ -78,6 +78,11 @@ def check(extraction: Extraction, index: TypeIndex) -> list[Violation]:
 
 def dangling(extraction: Extraction, index: TypeIndex) -> list[Violation]:
     """References to entities that neither this source nor the index defines."""
+    graph = extraction.graph
+    return _dangling(extraction, index.resolve(_references(graph) - _local(graph)))
+
+
+def _dangling(extraction: Extraction, known: dict[URIRef, set[URIRef]]) -> list[Violation]:
     return [
         Violation(
             extraction.where(subject),
@@ -86,13 +91,12 @@ def dangling(extraction: Extraction, index: TypeIndex) -> list[Violation]:
             short(predicate),
             target=obj,
         )
-        for subject, predicate, obj in _unresolved(extraction.graph, index)
+        for subject, predicate, obj in _unresolved(extraction.graph, known)
     ]
 
 
-def _unresolved(graph: Graph, index: TypeIndex) -> list[tuple[URIRef, URIRef, URIRef]]:
+def _unresolved(graph: Graph, known: dict[URIRef, set[URIRef]]) -> list[tuple[URIRef, ...]]:
     referenced = _references(graph) - _local(graph)
-    known = index.resolve(referenced)
     return sorted(
         (s, p, o)
         for s, p, o in graph

@@ -13,6 +13,7 @@ Protocol), unless the query has its own ``FROM``.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 import warnings
@@ -102,8 +103,6 @@ class RemoteStore(Store):
         client.setOnlyConneg(True)  # the Accept header alone chooses the format
         client.setQuery("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         client.addCustomHttpHeader("Accept", formats.get("json").media_type)
-        import json
-
         payload = json.loads(self._send(client))
         return [
             b["g"]["value"]

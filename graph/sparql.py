@@ -1,8 +1,8 @@
 """Small pure helpers for SPARQL text: binding values safely, reading canned query files.
 
 User input never enters a query by string formatting. :func:`with_values` appends a
-``VALUES`` block of terms escaped by :func:`term_text`, which every SPARQL 1.1 engine evaluates as a
-join with the query's solutions.
+``VALUES`` block of terms escaped by :func:`term_text`, which every SPARQL 1.1 engine
+evaluates as a join with the query's solutions.
 """
 
 from __future__ import annotations
