@@ -1,4 +1,11 @@
-"""The embedded store: Oxigraph on disk, in this process, no server to run."""
+"""The embedded store: Oxigraph on disk, in this process, no server to run.
+
+The store's default graph holds the union of all named graphs, kept in step by every
+graph replacement. Oxigraph's own union mode returns a triple once per graph that holds it
+(a bag), so ``COUNT`` over ``{ ?s ?p ?o }`` would overcount shared labels and types; the
+materialised union is a set, as in Fuseki's union default graph, and an ``oxigraph serve``
+pointed at the same directory answers the same queries the same way.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,6 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from nbkg.graph import formats
-from nbkg.graph.sparql import has_dataset
 from nbkg.graph.store import QueryError, Store, StoreError
 
 _RESULTS = {
@@ -28,6 +34,11 @@ _RDF = {
 }
 
 
+_RESYNC_UNION = """
+DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
+INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"""
+
+
 class OxigraphStore(Store):
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
         self.location = str(path)
@@ -40,6 +51,7 @@ class OxigraphStore(Store):
             else:
                 Path(path).mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
+                self._fill_union()
         except OSError as err:
             if "lock" in str(err).lower():
                 raise StoreError(
@@ -51,7 +63,7 @@ class OxigraphStore(Store):
 
     def query(self, sparql: str, fmt: str = "json") -> bytes:
         try:
-            result = self._store.query(sparql, use_default_graph_as_union=not has_dataset(sparql))
+            result = self._store.query(sparql)
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from None
         except OSError as err:
@@ -66,31 +78,47 @@ class OxigraphStore(Store):
         return result.serialize(format=_RESULTS[fmt])
 
     def update(self, sparql: str) -> None:
+        """Run the update, then bring the union up to date in the same transaction.
+
+        The default graph is derived: what an update writes there directly is replaced.
+        """
         self._writable()
         try:
-            self._store.update(sparql)
+            self._store.update(f"{sparql} ;\n{_RESYNC_UNION}")
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from None
 
     def replace_graph(self, iri: URIRef, graph: Graph) -> None:
-        """Drop and insert in one update, one transaction: no reader sees a mix.
+        """Swap the graph and its share of the union in one update, one transaction.
 
-        (A staging graph plus MOVE takes two transactions, and queries over the union
-        default graph would see old and new together in between.)
+        Triples of the old version leave the union unless another graph holds them; the
+        new version is copied in by pattern so blank nodes keep their identity. (A staging
+        graph plus MOVE takes two transactions, and readers would see a mix in between.)
         """
         self._writable()
         target = ox.NamedNode(str(iri))
         data = graph.serialize(format="nt")
         self._store.update(
-            f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n{data}\n}} }}"
+            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }}\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {target}) }} }} ;\n"
+            f"DROP SILENT GRAPH {target} ;\n"
+            f"INSERT DATA {{ GRAPH {target} {{\n{data}\n}} }} ;\n"
+            f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
         )
 
+    def _fill_union(self) -> None:
+        """Stores written before the union was materialised get it once, on first open."""
+        if not self._store.query("ASK { ?s ?p ?o }") and self._store.query(
+            "ASK { GRAPH ?g { ?s ?p ?o } }"
+        ):
+            self._store.update(_RESYNC_UNION)
+
     def dump(self, out: BinaryIO, fmt: str = "nq") -> None:
-        if formats.get(fmt).kind == "dataset":
-            self._store.dump(out, format=_RDF[fmt])
+        if formats.get(fmt).kind == "dataset":  # the named graphs; the union is derived
+            named = (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
+            ox.serialize(named, out, _RDF[fmt])
             return
-        triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
-        out.write(triples.serialize(format=_RDF[_graph_format(fmt)]))
+        self._store.dump(out, format=_RDF[_graph_format(fmt)], from_graph=ox.DefaultGraph())
 
     def close(self) -> None:
         store = self.__dict__.pop("_store", None)  # closing twice is harmless

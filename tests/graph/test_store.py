@@ -592,7 +592,7 @@ class _Spy:
         return call
 
     def _look(self) -> None:
-        rows = self._inner.query(self._probe, use_default_graph_as_union=True)
+        rows = self._inner.query(self._probe)
         self.seen.append(tuple(sorted(row["o"].value for row in rows)))
 
 
@@ -608,3 +608,21 @@ def test_union_readers_never_see_a_half_replaced_graph(tmp_path: Path) -> None:
     finally:
         store.close()
     assert spy.seen and set(spy.seen) <= {("A",) * n, ("B",) * m}
+
+
+def test_embedded_union_is_a_set_and_follows_replacements(tmp_path: Path) -> None:
+    """A triple two sources share counts once; it leaves the union only with its last holder."""
+    shared = Graph()
+    shared.add((EX.alice, RDFS.label, Literal("Alice")))
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX.alice}> <{RDFS.label}> ?l }}"
+    store = OxigraphStore(tmp_path / "store")
+    try:
+        store.replace_graph(G1, shared)
+        store.replace_graph(G2, shared)
+        assert store.select(count)[0]["n"].toPython() == 1
+        store.replace_graph(G1, Graph())
+        assert store.select(count)[0]["n"].toPython() == 1
+        store.replace_graph(G2, Graph())
+        assert store.select(count)[0]["n"].toPython() == 0
+    finally:
+        store.close()
