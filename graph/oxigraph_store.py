@@ -100,7 +100,7 @@ class OxigraphStore(Store):
         data = graph.serialize(format="nt")
         self._store.update(
             f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }}\n"
-            f"  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {target}) }} }} ;\n"
+            f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {target}) }} }} ;\n"
             f"DROP SILENT GRAPH {target} ;\n"
             f"INSERT DATA {{ GRAPH {target} {{\n{data}\n}} }} ;\n"
             f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
