@@ -9,6 +9,7 @@ pointed at the same directory answers the same queries the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,22 +17,18 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from nbkg.graph import formats
+from nbkg.graph.answers import (
+    RDF_FORMATS,
+    RESULTS_FORMATS,
+    Answer,
+    boolean_answer,
+    oxigraph_solutions_answer,
+    triples_answer,
+)
 from nbkg.graph.store import QueryError, Store, StoreError
 
-_RESULTS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-_RDF = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdf": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+_RESULTS = RESULTS_FORMATS
+_RDF = RDF_FORMATS
 
 
 _RESYNC_UNION = """
@@ -62,12 +59,7 @@ class OxigraphStore(Store):
             raise StoreError(f"cannot open the store at {path}: {err}") from None
 
     def query(self, sparql: str, fmt: str = "json") -> bytes:
-        try:
-            result = self._store.query(sparql)
-        except SyntaxError as err:
-            raise QueryError(f"SPARQL syntax error: {err}") from None
-        except OSError as err:
-            raise StoreError(str(err)) from None
+        result = self._query(sparql)
         if isinstance(result, ox.QueryTriples):
             return result.serialize(format=_RDF[_graph_format(fmt)])
         if fmt not in _RESULTS:
@@ -76,6 +68,40 @@ class OxigraphStore(Store):
                 f"{', '.join(formats.RESULT_FORMATS)}"
             )
         return result.serialize(format=_RESULTS[fmt])
+
+    def run(
+        self,
+        sparql: str,
+        fmt: str,
+        *,
+        limit: int | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> Answer:
+        options: dict[str, list[ox.NamedNode]] = {}
+        try:
+            if default_graphs:
+                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            if named_graphs:
+                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as err:
+            raise QueryError(f"not a graph IRI: {err}") from None
+        result = self._query(sparql, **options)
+        if isinstance(result, ox.QueryBoolean):
+            return boolean_answer(bool(result), fmt)
+        if isinstance(result, ox.QueryTriples):
+            return triples_answer(result, _graph_format(fmt), limit)
+        if fmt not in _RESULTS:
+            raise QueryError(f"format {fmt!r} is for graphs, not SELECT results")
+        return oxigraph_solutions_answer(result, fmt, limit)
+
+    def _query(self, sparql: str, **options: object) -> object:
+        try:
+            return self._store.query(sparql, **options)
+        except SyntaxError as err:
+            raise QueryError(f"SPARQL syntax error: {err}") from None
+        except OSError as err:
+            raise StoreError(str(err)) from None
 
     def update(self, sparql: str) -> None:
         """Run the update, then bring the union up to date in the same transaction.

@@ -17,16 +17,19 @@ import json
 import os
 import uuid
 import warnings
+from collections.abc import Sequence
 from typing import BinaryIO
 from urllib.error import HTTPError, URLError
 
+import pyoxigraph as ox
 import requests
 from rdflib import BNode, Graph, URIRef
 from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from nbkg.graph import formats
-from nbkg.graph.sparql import has_dataset
+from nbkg.graph.answers import Answer, boolean_answer, solutions_answer, triples_answer
+from nbkg.graph.sparql import has_dataset, query_form
 from nbkg.graph.store import QueryError, Store, StoreError
 
 STAGING = "urn:nbkg:staging:"
@@ -70,6 +73,39 @@ class RemoteStore(Store):
     # -- queries -------------------------------------------------------------------------
 
     def query(self, sparql: str, fmt: str = "json") -> bytes:
+        return self._query(sparql, fmt)
+
+    def run(
+        self,
+        sparql: str,
+        fmt: str,
+        *,
+        limit: int | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> Answer:
+        """Rows travel as SPARQL JSON or N-Triples and are cut here (servers differ in caps)."""
+        dataset = (tuple(default_graphs), tuple(named_graphs))
+        if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+            body = self._query(sparql, "nt", *dataset)
+            try:
+                triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
+                return triples_answer(triples, _graph_twin(fmt), limit)
+            except SyntaxError as err:
+                raise StoreError(f"{self.location} sent unreadable N-Triples: {err}") from None
+        payload = json.loads(self._query(sparql, "json", *dataset))
+        if "boolean" in payload:
+            return boolean_answer(bool(payload["boolean"]), fmt)
+        rows = iter(payload["results"]["bindings"])
+        return solutions_answer(payload["head"].get("vars", []), rows, fmt, limit)
+
+    def _query(
+        self,
+        sparql: str,
+        fmt: str,
+        default_graphs: tuple[str, ...] = (),
+        named_graphs: tuple[str, ...] = (),
+    ) -> bytes:
         client = SPARQLWrapper(self.location)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # the Accept header alone chooses the format
@@ -91,7 +127,12 @@ class RemoteStore(Store):
                 f"{', '.join(formats.RESULT_FORMATS)}"
             )
         client.addCustomHttpHeader("Accept", wanted.media_type)
-        if not has_dataset(sparql):
+        if default_graphs or named_graphs:
+            for graph in default_graphs:
+                client.addDefaultGraph(graph)
+            for graph in named_graphs:
+                client.addNamedGraph(graph)
+        elif not has_dataset(sparql):
             for graph in self._graph_names():
                 client.addDefaultGraph(graph)
                 client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,6 +24,7 @@ import platformdirs
 from rdflib import Graph, Node, URIRef
 from rdflib.query import Result
 
+from nbkg.graph.answers import Answer
 from nbkg.graph.sparql import with_values
 
 
@@ -44,6 +45,22 @@ class Store(ABC):
     @abstractmethod
     def query(self, sparql: str, fmt: str = "json") -> bytes:
         """Run a query over the union of all graphs; return results serialised as ``fmt``."""
+
+    @abstractmethod
+    def run(
+        self,
+        sparql: str,
+        fmt: str,
+        *,
+        limit: int | None = None,
+        default_graphs: Sequence[str] = (),
+        named_graphs: Sequence[str] = (),
+    ) -> Answer:
+        """Answer a query for publication: at most ``limit`` rows, and whether more were left.
+
+        ``default_graphs`` / ``named_graphs`` are the SPARQL Protocol's dataset, graph names
+        within this store; they override the query's ``FROM``. Nothing is fetched from outside.
+        """
 
     @abstractmethod
     def update(self, sparql: str) -> None:
