@@ -220,7 +220,8 @@ def build_lock(store: Store) -> Iterator[None]:
         lock.acquire()
     except Timeout:
         raise StoreError(
-            f"another build is writing to {store.location} (lock {path}); wait for it to finish"
+            f"another build is writing to {store.location}, or `nbkg serve` is serving it "
+            f"(lock {path}); wait for the build or stop the server"
         ) from None
     try:
         yield

@@ -209,3 +209,50 @@ def stats_command(store: str | None) -> None:
         for query in ("triples-per-graph", "entities-per-class"):
             click.echo(table(opened.query(canned(query), "json")))
             click.echo()
+
+
+@main.command("serve")
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=24, show_default=True, type=int, help="Request threads.")
+@click.option(
+    "--build/--no-build",
+    "build_first",
+    default=False,
+    help="Build the store from the bundled data (or --data) before serving.",
+)
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Data folder for --build (default: the bundled data).",
+)
+def serve_command(
+    store: str | None, host: str, port: int, threads: int, build_first: bool, data_dir: Path | None
+) -> None:
+    """Serve the web front end and the SPARQL endpoint with waitress.
+
+    The store is opened read-only; while it is served, `nbkg build` on the same embedded
+    store waits for the server to stop.
+    """
+    from waitress import serve
+
+    from nbkg.web import create_app
+    from nbkg.web.backend import serving_lock
+
+    if build_first:
+        with _open(store) as opened:
+            try:
+                reports = build(opened, data_dir or bundled_data_dir())
+            except StoreError as err:
+                raise click.ClickException(str(err)) from None
+        _print_reports(reports)
+    location = store_location(store)
+    try:
+        with serving_lock(location):
+            app = create_app({"STORE": location})
+            click.echo(f"nbkg serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
+            serve(app, host=host, port=port, threads=threads, ident="nbkg")
+    except StoreError as err:
+        raise click.ClickException(str(err)) from None
