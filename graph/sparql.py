@@ -8,7 +8,7 @@ evaluates as a join with the query's solutions.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib.resources import files
 
@@ -86,3 +86,14 @@ def has_dataset(sparql: str) -> bool:
     (True, False)
     """
     return bool(DATASET.search(sparql))
+
+
+def with_rows(sparql: str, name: str, terms: Iterable[Node]) -> str:
+    """Bind one variable to many terms, one solution each, by a trailing ``VALUES`` block.
+
+    >>> print(with_rows("SELECT ?l WHERE { ?x ?p ?l }", "x", [URIRef("http://a"), URIRef("http://b")]))
+    SELECT ?l WHERE { ?x ?p ?l }
+    VALUES ?x { <http://a> <http://b> }
+    """
+    body = " ".join(term_text(name, term) for term in terms)
+    return f"{sparql}\nVALUES {Variable(name).n3()} {{ {body} }}"
