@@ -8,6 +8,8 @@ redirects them here, where the path after ``/nbkg`` is the same.
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from rdflib import Graph, URIRef
 from werkzeug.datastructures import MIMEAccept
@@ -39,8 +41,8 @@ def _curie(term: object) -> str:
 @bp.get("/id/<path:slug>")
 def identifier(slug: str) -> Response:
     """The entity IRI itself: 303 See Other to the page or the data, by Accept."""
-    iri = ID[slug]
-    if not get_store().ask(rq("exists"), {"e": iri}):
+    iri = _minted(f"{ID}{slug}")
+    if iri is None or not get_store().ask(rq("exists"), {"e": iri}):
         return _missing(iri)
     accept = request.accept_mimetypes
     if _wants_page(accept):
@@ -58,10 +60,10 @@ def identifier(slug: str) -> Response:
 
 @bp.get("/page/<path:slug>")
 def page(slug: str) -> Response | str:
-    iri = ID[slug]
-    description = describe(get_store(), iri, reader_languages())
+    iri = _minted(f"{ID}{slug}")
+    description = describe(get_store(), iri, reader_languages()) if iri else None
     if description is None:
-        return _missing(iri)
+        return _missing(f"{ID}{slug}")
     return _render(description, slug=slug)
 
 
@@ -69,10 +71,10 @@ def page(slug: str) -> Response | str:
 def data(slug: str, ext: str) -> Response:
     if ext not in negotiation.GRAPH_CHOICES:
         abort(404)
-    iri = ID[slug]
+    iri = _minted(f"{ID}{slug}")
     store = get_store()
-    if not store.ask(rq("exists"), {"e": iri}):
-        return _missing(iri)
+    if iri is None or not store.ask(rq("exists"), {"e": iri}):
+        return _missing(f"{ID}{slug}")
     body = store.query(bound(rq("description"), "e", iri), ext)
     return Response(body, content_type=negotiation.media_type(ext))
 
@@ -81,7 +83,9 @@ def data(slug: str, ext: str) -> Response:
 @bp.get("/def/<path:rest>")
 def ontology(rest: str | None = None) -> Response | str:
     """The ontology (``/def``, ``/def/<version>``) or one of its concepts and schemes."""
-    iri = URIRef(f"{DEF}/{rest}") if rest else URIRef(DEF)
+    iri = _minted(f"{DEF}/{rest}" if rest else DEF)
+    if iri is None:
+        return _missing(f"{DEF}/{rest}")
     is_document = rest is None or ontology_graph().value(URIRef(DEF), _VERSION_IRI) == iri
     accept = request.accept_mimetypes
     wants_html = "format" not in request.args and _wants_page(accept)
@@ -104,10 +108,10 @@ def ontology(rest: str | None = None) -> Response | str:
 @bp.get("/graph/<path:rest>")
 def source_graph(rest: str) -> Response | str:
     """A named graph (one source): its load record and what it holds."""
-    iri = URIRef(f"{BASE}/graph/{rest}")
-    description = describe(get_store(), iri, reader_languages())
+    iri = _minted(f"{BASE}/graph/{rest}")
+    description = describe(get_store(), iri, reader_languages()) if iri else None
     if description is None:
-        return _missing(iri)
+        return _missing(f"{BASE}/graph/{rest}")
     accept = request.accept_mimetypes
     if "format" not in request.args and _wants_page(accept):
         return _vary(_render(description, slug=None))
@@ -124,6 +128,14 @@ def shapes() -> Response:
 # -- helpers ---------------------------------------------------------------------------
 
 _VERSION_IRI = URIRef("http://www.w3.org/2002/07/owl#versionIRI")
+
+
+_IRI_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/%-]*")
+
+
+def _minted(text: str) -> URIRef | None:
+    """The IRI a request path names, or None when the path cannot be part of one."""
+    return URIRef(text) if _IRI_PATH.fullmatch(text.partition("://")[2]) else None
 
 
 def _wants_page(accept: MIMEAccept) -> bool:
@@ -175,7 +187,7 @@ def _vary(response: Response | str) -> Response:
     return response
 
 
-def _missing(iri: URIRef) -> Response:
+def _missing(iri: str) -> Response:
     guess = str(iri).rstrip("/").rsplit("/", 1)[-1].replace("-", " ")
     body = render_template("entities/missing.html", iri=str(iri), guess=guess)
     return Response(body, status=404, content_type="text/html; charset=utf-8")
