@@ -47,6 +47,67 @@ class Answer:
     truncated: bool = False
 
 
+class _FullError(OSError):
+    """Raised by :class:`_Bounded` to stop a serialiser that has written enough."""
+
+
+class _Bounded(io.RawIOBase):
+    """A byte sink that refuses to grow past ``cap`` bytes."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap, self.size, self.parts = cap, 0, []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        self.size += len(data)
+        if self.size > self.cap:
+            raise _FullError
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def native_answer(
+    result: ox.QuerySolutions | ox.QueryTriples, fmt: str, limit: int | None
+) -> Answer | None:
+    """The answer written by Oxigraph's own serialisers, or None when it holds more than
+    ``limit`` rows (then the caller cuts it row by row).
+
+    Rows are counted as lines of TSV or N-Triples, where every row is one line; the byte
+    bound stops a runaway answer before it fills memory.
+    """
+    cap = None if limit is None else max(1 << 20, limit * 2048)
+    sink = _Bounded(cap or 1 << 62)
+    triples = isinstance(result, ox.QueryTriples)
+    try:
+        if triples:
+            ox.serialize(result, sink, ox.RdfFormat.N_TRIPLES)
+        else:
+            result.serialize(sink, ox.QueryResultsFormat.TSV)
+    except _FullError:
+        return None
+    lines = sink.value()
+    rows = lines.count(b"\n") - (0 if triples else 1)
+    if limit is not None and rows > limit:
+        return None
+    if triples:
+        if fmt == "nt":
+            return Answer(lines, fmt, "graph", rows)
+        out = io.BytesIO()
+        if rows or fmt not in ("ttl", "trig"):
+            parsed = ox.parse(lines, ox.RdfFormat.N_TRIPLES)
+            ox.serialize(parsed, out, RDF_FORMATS[fmt], prefixes=_prefixes(fmt))
+        return Answer(out.getvalue(), fmt, "graph", rows)
+    if fmt == "tsv":
+        return Answer(lines, fmt, "results", rows)
+    parsed = ox.parse_query_results(lines, ox.QueryResultsFormat.TSV)
+    return Answer(parsed.serialize(format=RESULTS_FORMATS[fmt]), fmt, "results", rows)
+
+
 def first(items: Iterable, limit: int | None) -> tuple[list, bool]:
     """Up to ``limit`` items, and whether more were left (the iterator is read one past)."""
     if limit is None:
@@ -81,11 +142,21 @@ def oxigraph_solutions_answer(solutions: ox.QuerySolutions, fmt: str, limit: int
 
 
 def triples_answer(triples: Iterable[ox.Triple], fmt: str, limit: int | None) -> Answer:
-    kept, truncated = first(triples, limit)
+    kept, truncated = first(_distinct(triples), limit)
     out = io.BytesIO()
     if kept or fmt not in ("ttl", "trig"):
         ox.serialize(kept, out, RDF_FORMATS[fmt], prefixes=_prefixes(fmt))
     return Answer(out.getvalue(), fmt, "graph", len(kept), truncated)
+
+
+def _distinct(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    """Each triple once: a graph is a set, yet Oxigraph's CONSTRUCT may repeat a triple, and
+    repeats would count towards the rows and the cap."""
+    seen: set[ox.Triple] = set()
+    for triple in triples:
+        if triple not in seen:
+            seen.add(triple)
+            yield triple
 
 
 def term_json(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> dict:

@@ -22,6 +22,7 @@ from nbkg.graph.answers import (
     RESULTS_FORMATS,
     Answer,
     boolean_answer,
+    native_answer,
     oxigraph_solutions_answer,
     triples_answer,
 )
@@ -89,10 +90,17 @@ class OxigraphStore(Store):
         result = self._query(sparql, **options)
         if isinstance(result, ox.QueryBoolean):
             return boolean_answer(bool(result), fmt)
-        if isinstance(result, ox.QueryTriples):
-            return triples_answer(result, _graph_format(fmt), limit)
-        if fmt not in _RESULTS:
+        if isinstance(result, ox.QuerySolutions) and fmt not in _RESULTS:
             raise QueryError(f"format {fmt!r} is for graphs, not SELECT results")
+        if isinstance(result, ox.QueryTriples):
+            fmt = _graph_format(fmt)
+        answer = native_answer(result, fmt, limit)
+        if answer is not None:
+            return answer
+        # Over the cap: run again and keep the first rows (the engine cannot be told to stop).
+        result = self._query(sparql, **options)
+        if isinstance(result, ox.QueryTriples):
+            return triples_answer(result, fmt, limit)
         return oxigraph_solutions_answer(result, fmt, limit)
 
     def _query(self, sparql: str, **options: object) -> object:
