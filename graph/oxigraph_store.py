@@ -9,12 +9,13 @@ pointed at the same directory answers the same queries the same way.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, Node, URIRef
 
 from nbkg.graph import formats
 from nbkg.graph.answers import (
@@ -26,6 +27,7 @@ from nbkg.graph.answers import (
     oxigraph_solutions_answer,
     triples_answer,
 )
+from nbkg.graph.sparql import with_values
 from nbkg.graph.store import QueryError, Store, StoreError
 
 _RESULTS = RESULTS_FORMATS
@@ -69,6 +71,19 @@ class OxigraphStore(Store):
                 f"{', '.join(formats.RESULT_FORMATS)}"
             )
         return result.serialize(format=_RESULTS[fmt])
+
+    def select(
+        self, sparql: str, bindings: Mapping[str, Node] | None = None
+    ) -> list[dict[str, Node]]:
+        """Rows straight from the engine's terms (the site's own queries take this path
+        on every page, so it skips writing and re-reading SPARQL JSON)."""
+        result = self._query(with_values(sparql, bindings))
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("select() takes SELECT queries")
+        names = [v.value for v in result.variables]
+        return [
+            {name: _term(row[name]) for name in names if row[name] is not None} for row in result
+        ]
 
     def run(
         self,
@@ -162,6 +177,28 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
+
+
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return _uri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value, datatype=None if datatype == _XSD_STRING else _uri(datatype))
+    raise QueryError(f"cannot convert {term!r} to an rdflib term")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+@lru_cache(maxsize=65536)
+def _uri(value: str) -> URIRef:
+    """IRIs repeat across rows (properties, classes, concepts): build each rdflib term once."""
+    return URIRef(value)
 
 
 def _graph_format(fmt: str) -> str:

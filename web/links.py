@@ -8,6 +8,8 @@ own paths. Any other IRI links to itself.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import URIRef
 
 from nbkg.graph.namespace import PREFIXES
@@ -35,6 +37,7 @@ def local_path(iri: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def href(iri: str) -> str:
     """A link target for any IRI: local for minted ones, the IRI itself otherwise."""
     return local_path(iri) or iri
@@ -44,6 +47,7 @@ def slug(iri: str) -> str | None:
     return iri[len(ID_BASE) :] if iri.startswith(ID_BASE) else None
 
 
+@lru_cache(maxsize=65536)
 def curie(iri: str) -> str:
     """A short name from the project's prefixes, or the IRI itself.
 
