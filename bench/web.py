@@ -113,6 +113,28 @@ def load(url: str, clients: int, seconds: float, clusters: int) -> tuple[float, 
     return done[0] / (time.perf_counter() - started), errors[0]
 
 
+def per_query(urls: dict[str, str], clusters: int, repeats: int = 5) -> None:
+    """One client, one query at a time: the median time of each query on each server."""
+    rng = random.Random(11)
+    session = requests.Session()
+    print(f"  {'query':36} " + " ".join(f"{name:>10}" for name in urls) + "   ratio")
+    for name, text in queries(clusters, rng):
+        medians = []
+        for url in urls.values():
+            times = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                response = session.post(
+                    url, data={"query": text}, timeout=60,
+                    headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+                )  # fmt: skip
+                times.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, name, response.text[:200])
+            medians.append(statistics.median(times))
+        cells = " ".join(f"{m:8.1f}ms" for m in medians)
+        print(f"  {name:36} {cells}   {medians[0] / medians[1]:.2f}")
+
+
 def page_latency(base: str, clusters: int, pages: int) -> list[float]:
     rng = random.Random(3)
     session = requests.Session()
@@ -162,6 +184,8 @@ def main() -> None:
               f"{args.seconds:g} s per round, {args.rounds} rounds each")  # fmt: skip
         for url in (ox_url, nb_url):  # warm both caches the same way
             load(url, args.clients, 3, clusters)
+        print("per query, one client (ratio = oxigraph time / nbkg time):")
+        per_query({"oxigraph": ox_url, "nbkg": nb_url}, clusters)
         results: dict[str, list[float]] = {"oxigraph": [], "nbkg": []}
         for _ in range(args.rounds):
             for name, url in (("oxigraph", ox_url), ("nbkg", nb_url)):
