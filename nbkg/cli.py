@@ -8,6 +8,7 @@ is rejected, 2 for usage errors.
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -15,10 +16,11 @@ from rdflib import Literal, Node, URIRef
 
 import nbkg
 from nbkg.graph import formats
-from nbkg.graph.build import SourceReport, build, bundled_data_dir, validate
+from nbkg.graph.build import SourceReport, build, build_lock, bundled_data_dir, validate
 from nbkg.graph.namespace import PREFIXES
+from nbkg.graph.release import release_folder, write_release
 from nbkg.graph.sparql import canned, query_form, with_values
-from nbkg.graph.store import Store, StoreError, open_store, store_location
+from nbkg.graph.store import Store, StoreError, is_remote, open_store, store_location
 from nbkg.output import table
 
 STORE_HELP = "Store: a directory (embedded Oxigraph) or a SPARQL endpoint URL. [env: NBKG_STORE]"
@@ -59,16 +61,33 @@ def _print_reports(reports: list[SourceReport]) -> None:
     help="Data folder to load (default: the bundled data).",
 )
 @click.option("--force", is_flag=True, help="Reload sources even when unchanged.")
-def build_command(store: str | None, data_dir: Path | None, force: bool) -> None:
+@click.option(
+    "--no-release",
+    is_flag=True,
+    help="Do not write the release (dumps, VoID, validation report) beside an embedded store.",
+)
+def build_command(store: str | None, data_dir: Path | None, force: bool, no_release: bool) -> None:
     """Load every source through the SHACL gate into the store.
 
     A source that breaks a constraint is rejected whole and its previous version stays.
+    For an embedded store the release (compressed dumps, VoID description, validation
+    report) is then written to STORE.release beside it; for a remote store use
+    `nbkg export --release DIR`.
     """
+    built_at = datetime.now(timezone.utc)
     with _open(store) as opened:
         try:
             reports = build(opened, data_dir or bundled_data_dir(), force=force)
         except StoreError as err:
             raise click.ClickException(str(err)) from None
+        folder = None
+        if not no_release and not is_remote(opened.location):
+            folder = release_folder(opened.location)
+            try:
+                with build_lock(opened):
+                    manifest = write_release(opened, folder, reports, built_at)
+            except (StoreError, OSError) as err:
+                raise click.ClickException(f"the release was not written: {err}") from None
     _print_reports(reports)
     rejected = [r for r in reports if not r.ok]
     loaded = sum(r.status == "loaded" for r in reports)
@@ -77,8 +96,16 @@ def build_command(store: str | None, data_dir: Path | None, force: bool) -> None
         f"{sum(r.status == 'unchanged' for r in reports)} unchanged, "
         f"{len(rejected)} rejected; store: {store_location(store)}"
     )
+    if folder is not None:
+        click.echo(f"release: {folder} ({_release_summary(manifest)})")
     if rejected:
         sys.exit(1)
+
+
+def _release_summary(manifest: dict) -> str:
+    dumps = [f for f in manifest["files"] if f.get("kind") == "dump"]
+    size = sum(f["bytes"] for f in dumps)
+    return f"{len(dumps)} dumps, {manifest['triples']} triples, {size} bytes compressed"
 
 
 @main.command("validate")
@@ -189,11 +216,25 @@ def _canned(name: str) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     help="File to write (default: standard output).",
 )
+@click.option(
+    "--release",
+    "release",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the whole release (compressed dumps, VoID, report, manifest) into this folder.",
+)
 @store_option
-def export_command(fmt: str, output: Path | None, store: str | None) -> None:
-    """Dump the whole graph."""
+def export_command(fmt: str, output: Path | None, release: Path | None, store: str | None) -> None:
+    """Dump the whole graph, or write a release of it (--release DIR)."""
+    if release and output:
+        raise click.UsageError("give either --output or --release, not both")
     with _open(store, read_only=True) as opened:
-        if output:
+        if release:
+            try:
+                manifest = write_release(opened, release)
+            except (StoreError, OSError) as err:
+                raise click.ClickException(f"the release was not written: {err}") from None
+            click.echo(f"release: {release} ({_release_summary(manifest)})", err=True)
+        elif output:
             with output.open("wb") as handle:
                 opened.dump(handle, fmt)
             click.echo(f"wrote {output} ({output.stat().st_size} bytes, {fmt})", err=True)

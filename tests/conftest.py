@@ -16,6 +16,7 @@ import requests
 from click.testing import CliRunner
 
 from nbkg.graph.build import build, bundled_data_dir
+from nbkg.graph.release import release_folder, write_release
 from nbkg.graph.store import open_store
 
 
@@ -38,10 +39,14 @@ def data_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An embedded store built once from the bundled data; open it read-only in tests."""
+    """An embedded store built once from the bundled data; open it read-only in tests.
+
+    Its release (dumps, VoID, validation report) is written beside it, as `nbkg build` does.
+    """
     location = tmp_path_factory.mktemp("built") / "store"
     with open_store(str(location)) as store:
         reports = build(store, bundled_data_dir())
+        write_release(store, release_folder(location), reports)
     assert all(r.ok for r in reports), [p for r in reports for p in r.problems]
     return location
 
