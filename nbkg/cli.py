@@ -74,20 +74,36 @@ def build_command(store: str | None, data_dir: Path | None, force: bool, no_rele
     report) is then written to STORE.release beside it; for a remote store use
     `nbkg export --release DIR`.
     """
+    reports, folder, manifest = _build_and_release(store, data_dir, force, not no_release)
+    _report_build(reports, store, folder, manifest)
+    if any(not r.ok for r in reports):
+        sys.exit(1)
+
+
+def _build_and_release(
+    store: str | None, data_dir: Path | None, force: bool, release: bool
+) -> tuple[list[SourceReport], Path | None, dict | None]:
+    """Build, then (embedded stores) write the release beside the store."""
     built_at = datetime.now(timezone.utc)
+    folder = manifest = None
     with _open(store) as opened:
         try:
             reports = build(opened, data_dir or bundled_data_dir(), force=force)
         except StoreError as err:
             raise click.ClickException(str(err)) from None
-        folder = None
-        if not no_release and not is_remote(opened.location):
+        if release and not is_remote(opened.location):
             folder = release_folder(opened.location)
             try:
                 with build_lock(opened):
                     manifest = write_release(opened, folder, reports, built_at)
             except (StoreError, OSError) as err:
                 raise click.ClickException(f"the release was not written: {err}") from None
+    return reports, folder, manifest
+
+
+def _report_build(
+    reports: list[SourceReport], store: str | None, folder: Path | None, manifest: dict | None
+) -> None:
     _print_reports(reports)
     rejected = [r for r in reports if not r.ok]
     loaded = sum(r.status == "loaded" for r in reports)
@@ -96,10 +112,8 @@ def build_command(store: str | None, data_dir: Path | None, force: bool, no_rele
         f"{sum(r.status == 'unchanged' for r in reports)} unchanged, "
         f"{len(rejected)} rejected; store: {store_location(store)}"
     )
-    if folder is not None:
+    if folder is not None and manifest is not None:
         click.echo(f"release: {folder} ({_release_summary(manifest)})")
-    if rejected:
-        sys.exit(1)
 
 
 def _release_summary(manifest: dict) -> str:
@@ -283,12 +297,8 @@ def serve_command(
     from nbkg.web.backend import serving_lock
 
     if build_first:
-        with _open(store) as opened:
-            try:
-                reports = build(opened, data_dir or bundled_data_dir())
-            except StoreError as err:
-                raise click.ClickException(str(err)) from None
-        _print_reports(reports)
+        reports, folder, manifest = _build_and_release(store, data_dir, False, True)
+        _report_build(reports, store, folder, manifest)
     location = store_location(store)
     try:
         with serving_lock(location):
