@@ -27,7 +27,10 @@ _ALIASES = {
     "json-ld": "jsonld",
     "rdfxml": "rdf",
     "rdf+xml": "rdf",
+    "n3": "ttl",
 }
+#: SPARQLWrapper asks a CONSTRUCT for format=xml (its default) or json: the graph twins.
+_GRAPH_TWINS = {"xml": "rdf", "json": "jsonld"}
 
 
 class NotAcceptableError(ValueError):
@@ -39,10 +42,16 @@ def media_type(fmt: str) -> str:
 
 
 def named(value: str, choices: tuple[str, ...]) -> str:
-    """A ``format=`` value (a short name or a media type) as one of ``choices``."""
+    """A ``format=`` value (a short name or a media type) as one of ``choices``.
+
+    >>> named("application/sparql-results+xml", RESULT_CHOICES), named("xml", GRAPH_CHOICES)
+    ('xml', 'rdf')
+    """
     value = value.strip().lower()
     by_type = {FORMATS[c].media_type: c for c in choices}
     found = value if value in choices else by_type.get(value) or _ALIASES.get(value)
+    if found not in choices:
+        found = _GRAPH_TWINS.get(found or value)
     if found not in choices:
         raise NotAcceptableError(
             f"format={value!r} is not offered here; use one of {', '.join(choices)} "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
@@ -39,14 +40,19 @@ class QueryRequest:
 
 def read(request: Request, max_bytes: int) -> QueryRequest:
     """The query operation of a request, or ProtocolError with the status to answer."""
+    _check_utf8(request.query_string, "the URL's query string")
     if request.method == "POST":
         content_type = request.mimetype
         if content_type == _UPDATE_TYPE:
             raise _read_only()
+        if "query" in request.args:  # the query travels in the body of a POST, once
+            raise ProtocolError(400, "a POST carries its query in the body, not in the URL")
         if content_type == _QUERY_TYPE:
             params = request.args
             sparql = _decode(request.get_data(cache=False))
         elif content_type in (_FORM_TYPE, "multipart/form-data"):
+            if content_type == _FORM_TYPE:  # cached, so request.form parses the same bytes
+                _check_utf8(request.get_data(cache=True), "the form data")
             params = request.form
             sparql = params.get("query")
         else:
@@ -136,6 +142,15 @@ def _decode(body: bytes) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ProtocolError(400, f"the query is not UTF-8 text (byte {err.start})") from None
+
+
+def _check_utf8(encoded: bytes, where: str) -> None:
+    """Werkzeug turns bytes that are not UTF-8 into U+FFFD; a query must not change silently."""
+    for pair in encoded.split(b"&"):
+        try:
+            unquote_to_bytes(pair.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError(400, f"{where} is not UTF-8 text (percent-encoded)") from None
 
 
 def _read_only() -> ProtocolError:

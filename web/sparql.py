@@ -10,6 +10,7 @@ and row cap. Answers say how many rows they carry and whether the cap cut them, 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from nbkg.graph.sparql import query_form
 from nbkg.graph.store import QueryError, StoreError
@@ -34,6 +35,11 @@ def endpoint() -> Response | str:
         return problem(err.status, str(err))
     except negotiation.NotAcceptableError as err:
         return problem(406, str(err))
+    except RequestEntityTooLarge:  # the body is over MAX_CONTENT_LENGTH; Werkzeug stops reading
+        limit = current_app.config["MAX_QUERY_BYTES"]
+        return problem(
+            413, f"the request is too large; this endpoint takes queries up to {limit} bytes"
+        )
 
 
 def answer(asked: QueryRequest) -> Response:
@@ -100,6 +106,7 @@ def _without_query(asked: QueryRequest) -> Response | str:
 def problem(status: int, message: str, *, retry_after: int | None = None) -> Response:
     """An error as plain text: the status line's meaning, then what went wrong and why."""
     response = Response(f"{message}\n", status=status, content_type="text/plain; charset=utf-8")
+    response.headers["X-Content-Type-Options"] = "nosniff"  # the message may quote the query
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
