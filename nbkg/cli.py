@@ -17,12 +17,14 @@ from rdflib import Literal, Node, URIRef
 import nbkg
 from nbkg.graph import formats
 from nbkg.graph.build import SourceReport, build, build_lock, bundled_data_dir, validate
+from nbkg.graph.catalogue import CannedQuery, catalogue, to_term
 from nbkg.graph.namespace import PREFIXES
 from nbkg.graph.release import release_folder, write_release
 from nbkg.graph.sparql import canned, query_form, with_values
 from nbkg.graph.store import Store, StoreError, is_remote, open_store, store_location
 from nbkg.output import table
 
+_NO_QUERY = CannedQuery("", "", "", "")
 STORE_HELP = "Store: a directory (embedded Oxigraph) or a SPARQL endpoint URL. [env: NBKG_STORE]"
 store_option = click.option("--store", "store", metavar="PATH|URL", help=STORE_HELP)
 
@@ -190,6 +192,8 @@ def query_command(
             "the store is changed only by `nbkg build`"
         )
     bindings = dict(_parse_param(p) for p in params)
+    if name:
+        bindings.update(_typed(name, params))
     try:
         text = with_values(text, bindings)
     except ValueError as err:
@@ -206,6 +210,22 @@ def query_command(
         click.echo(table(output))
     else:
         click.echo(output.decode("utf-8"), nl=False)
+
+
+def _typed(name: str, params: tuple[str, ...]) -> dict[str, Node]:
+    """Values for a canned query's declared parameters, read by their declared type
+    (``-p year=2013`` binds an xsd:gYear, ``-p cluster=paper-province`` an entity IRI).
+    Parameters left out stay unbound here, so the query covers every value."""
+    declared = {p.name: p for p in catalogue().get(name, _NO_QUERY).params}
+    typed: dict[str, Node] = {}
+    for text in params:
+        key, _, value = text.partition("=")
+        if key in declared:
+            try:
+                typed[key] = to_term(declared[key], value)
+            except ValueError as err:
+                raise click.BadParameter(str(err), param_hint="--param") from None
+    return typed
 
 
 def _canned(name: str) -> str:

@@ -537,3 +537,14 @@ def test_store_never_built_is_a_clear_error(runner: CliRunner, tmp_path: Path, a
     assert isinstance(result.exception, SystemExit)
     assert f"no store at {tmp_path / 'store'}: run `nbkg build` first" in result.output
     assert not (tmp_path / "store").exists()  # reading did not create one
+
+
+def test_canned_parameters_are_read_by_their_declared_type(query, built_store: Path) -> None:
+    rows = query("-q", "funding-by-funder-year", "-p", "year=2013")
+    assert rows and {row["year"] for row in rows} == {"2013"}
+    result = CliRunner().invoke(
+        main,
+        ["query", "-q", "funding-by-funder-year", "-p", "year=twenty", "--store", str(built_store)],
+    )
+    assert result.exit_code == 2
+    assert "year" in result.output
