@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, redirect, render_template, url_for
 
 from nbkg.graph.sparql import canned
 from nbkg.web.backend import get_store
@@ -23,3 +23,9 @@ def home() -> str:
         for row in get_store().select(canned("entities-per-class"))
     }
     return render_template("home.html", counts=counts)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for this path whatever the page says."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
