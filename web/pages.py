@@ -16,12 +16,23 @@ def shared() -> dict[str, object]:
     return {"languages": reader_languages()}
 
 
+#: The lists a visitor can open from the home page, by the class they count.
+_LISTS = {
+    "Cluster": ("clusters", "clusters"),
+    "Organisation": ("organisations", "organisations"),
+    "Programme": ("programmes", "programmes"),
+    "Project": ("projects", "projects"),
+    "FundingAward": ("awards", "funding awards"),
+}
+
+
 @bp.get("/")
 def home() -> str:
-    counts = {
+    found = {
         str(row["class"]).rpartition("#")[2]: int(row["entities"])
         for row in get_store().select(canned("entities-per-class"))
     }
+    counts = [(kind, name, found.get(cls, 0)) for cls, (kind, name) in _LISTS.items()]
     return render_template("home.html", counts=counts)
 
 
