@@ -58,7 +58,7 @@ _ORDER = [
     NBKG.evidenceKind,
     PROV.wasDerivedFrom,
 ]
-_HIDDEN_IN_FACTS = {RDF.type, NBKG.evidence}
+_HIDDEN_IN_FACTS = {RDF.type}
 _CHUNK = 400
 
 
@@ -85,6 +85,7 @@ class Property:
 class Fact:
     node: URIRef
     cells: dict[URIRef, list[Value]]
+    graphs: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -135,7 +136,10 @@ def describe(store: Store, iri: URIRef, languages: Sequence[str]) -> Description
     for row in fact_rows:
         terms |= {row["p"], row["o"]}
     labels = _labels(store, terms, languages)
+    evidence = [r["o"] for r in [*statements, *fact_rows] if r["p"] == NBKG.evidence]
+    labels.update(_evidence_labels(store, evidence))
     name = labels.get(iri) or str(iri).rstrip("/").rsplit("/", 1)[-1]
+    graphs = {str(r["g"]) for r in statements} | {str(r["g"]) for r in fact_rows}
 
     return Description(
         iri=iri,
@@ -144,7 +148,7 @@ def describe(store: Store, iri: URIRef, languages: Sequence[str]) -> Description
         properties=_properties(statements, labels),
         fact_tables=_fact_tables(incoming, fact_rows, labels),
         incoming=_incoming(incoming, set(fact_nodes), labels),
-        sources=_sources(store, {str(r["g"]) for r in statements}),
+        sources=_sources(store, graphs),
         labels=labels,
     )
 
@@ -162,6 +166,16 @@ def _labels(store: Store, terms: Iterable[Node], languages: Sequence[str]) -> di
     for row in _many(store, rq("labels"), "x", iris):
         found[row["x"]].append(row["label"])  # type: ignore[arg-type]
     return {term: str(pick(names, languages)) for term, names in found.items()}
+
+
+def _evidence_labels(store: Store, nodes: list[Node]) -> dict[Node, str]:
+    """Text evidence named by where it points: characters a–b of a document."""
+    unique = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
+    found = {}
+    for row in _many(store, rq("evidence"), "ev", unique):
+        document = row.get("docTitle") or row.get("fileName") or row["doc"]
+        found[row["ev"]] = f"characters {row['start']}–{row['end']} of “{document}”"
+    return found
 
 
 def _distinct(rows: list[dict[str, Node]], predicate: URIRef) -> list[dict[str, Node]]:
@@ -200,10 +214,12 @@ def _fact_tables(
     incoming: list[dict[str, Node]], fact_rows: list[dict[str, Node]], labels: dict[Node, str]
 ) -> list[FactTable]:
     type_of = {r["s"]: r["type"] for r in incoming if r.get("type") in FACT_TYPES}
-    cells: dict[Node, dict[URIRef, list[Value]]] = defaultdict(lambda: defaultdict(list))
+    cells: dict[Node, dict[URIRef, dict[Node, Value]]] = defaultdict(lambda: defaultdict(dict))
+    graphs: dict[Node, set[str]] = defaultdict(set)
     for row in fact_rows:
+        graphs[row["s"]].add(str(row["g"]))
         if row["p"] not in _HIDDEN_IN_FACTS:
-            cells[row["s"]][row["p"]].append(Value(row["o"], labels.get(row["o"])))  # type: ignore[index]
+            cells[row["s"]][row["p"]].setdefault(row["o"], Value(row["o"], labels.get(row["o"])))  # type: ignore[index]
     tables = []
     for kind in sorted(set(type_of.values()), key=str):
         nodes = sorted((n for n, t in type_of.items() if t == kind), key=str)
@@ -212,7 +228,10 @@ def _fact_tables(
             ((p, labels.get(p) or curie(str(p))) for p in predicates),
             key=lambda c: _rank(*c),
         )
-        facts = [Fact(n, dict(cells[n])) for n in nodes]  # type: ignore[arg-type]
+        facts = [
+            Fact(n, {p: list(v.values()) for p, v in cells[n].items()}, sorted(graphs[n]))  # type: ignore[arg-type]
+            for n in nodes
+        ]
         tables.append(FactTable(kind, labels.get(kind) or curie(str(kind)), columns, facts))  # type: ignore[arg-type]
     return tables
 
