@@ -7,7 +7,9 @@ import contextlib
 import csv
 import io
 import json
+import shutil
 import socket
+import subprocess
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
@@ -236,3 +238,19 @@ def test_the_server_survives_hostile_requests(served: str) -> None:
             raw.recv(1024)
     response = requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
     assert response.status_code == 200 and response.json()["boolean"] is True
+
+
+def test_curl_gets_turtle_for_an_entity_iri(served: str) -> None:
+    """What a registry does: dereference the IRI with curl, following the 303."""
+    curl = shutil.which("curl")
+    if curl is None:
+        pytest.skip("curl is not installed")
+    done = subprocess.run(
+        [curl, "-sS", "-L", "-H", "Accept: text/turtle", "-w", "\\n%{content_type} %{http_code}",
+         f"{served}/id/paper-province"],
+        capture_output=True, text=True, timeout=30, check=True,
+    )  # fmt: skip
+    body, _, meta = done.stdout.rpartition("\n")
+    assert meta == "text/turtle; charset=utf-8 200"
+    graph = Graph().parse(data=body, format="turtle")
+    assert (None, None, None) in graph and len(graph) > 20
