@@ -74,14 +74,19 @@ def gate_digest(source: Source) -> str:
 
 
 def build(store: Store, data_dir: Path, *, force: bool = False) -> list[SourceReport]:
-    """Load every source of ``data_dir`` into ``store``; one report per source.
+    """Load every source of ``data_dir`` into ``store``; one report per source."""
+    return load(store, discover(data_dir), force=force)
 
-    References are checked against what the store will hold after the build: unchanged
+
+def load(store: Store, sources: list[Source], *, force: bool = False) -> list[SourceReport]:
+    """Load these sources into ``store`` through the gate; one report per source.
+
+    References are checked against what the store will hold afterwards: unchanged
     sources, changed sources the gate accepts, and stored graphs that stay. Rejecting a
     source can break references of others, so the check repeats until nothing changes.
     """
     with build_lock(store):
-        extractions, reports = extract(discover(data_dir))
+        extractions, reports = extract(sources)
         digests = {e.target: gate_digest(e.source) for e in extractions}
         changed = [
             e for e in extractions if force or _stored_digest(store, e.target) != digests[e.target]

@@ -106,6 +106,7 @@ def register(cls: type[Loader]) -> type[Loader]:
 def loaders() -> dict[str, Loader]:
     """Every registered loader, bundled ones first, then those from entry points."""
     import nbkg.loaders.curated  # noqa: F401  (registers itself)
+    import nbkg.loaders.documents  # noqa: F401
     import nbkg.loaders.ontology  # noqa: F401
     import nbkg.loaders.rdf  # noqa: F401
     import nbkg.loaders.registry  # noqa: F401

@@ -42,3 +42,25 @@ def country_labels(code: str) -> tuple[Literal, ...]:
     labels = [Literal(english, lang="en")]
     labels += [Literal(_translation(lang).gettext(found.name), lang=lang) for lang in LANGUAGES[1:]]
     return tuple(labels)
+
+
+@cache
+def _codes_by_name() -> dict[str, str]:
+    found: dict[str, str] = {name.lower(): "EU" for name in _EU.values()}
+    found["eu"] = "EU"
+    for country in pycountry.countries:
+        names = {country.name, getattr(country, "common_name", country.name)}
+        names |= {getattr(country, "official_name", country.name)}
+        names |= {str(label) for label in country_labels(country.alpha_2)}
+        for name in names:
+            found.setdefault(name.lower(), country.alpha_2)
+    return found
+
+
+def country_code(name: str) -> str | None:
+    """The ISO code of a country named in any of the graph's languages, if it is one.
+
+    >>> country_code("Sverige"), country_code("Suomi"), country_code("Atlantis")
+    ('SE', 'FI', None)
+    """
+    return _codes_by_name().get(name.strip().lower())

@@ -327,3 +327,13 @@ def serve_command(
             serve(app, host=host, port=port, threads=threads, ident="nbkg")
     except StoreError as err:
         raise click.ClickException(str(err)) from None
+
+
+def _register_document_commands() -> None:
+    from nbkg.cli_documents import evaluate_command, extract_command, ingest_command
+
+    for command in (extract_command, ingest_command, evaluate_command):
+        main.add_command(command)
+
+
+_register_document_commands()

@@ -174,7 +174,8 @@ def _evidence_labels(store: Store, nodes: list[Node]) -> dict[Node, str]:
     found = {}
     for row in _many(store, rq("evidence"), "ev", unique):
         document = row.get("docTitle") or row.get("fileName") or row["doc"]
-        found[row["ev"]] = f"characters {row['start']}–{row['end']} of “{document}”"
+        where = f"characters {row['start']}–{row['end']} of “{document}”"
+        found[row["ev"]] = f"“{row['quote']}” ({where})" if row.get("quote") else where
     return found
 
 
