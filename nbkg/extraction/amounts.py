@@ -1,0 +1,116 @@
+"""Money amounts in full units with their currency, and counts of participants.
+
+Currency words, codes, symbols and multipliers come from the lexicon; "kronor"/"kroner"
+alone take the currency the language's lexicon gives them (SEK in Swedish, NOK in Norwegian,
+DKK in Danish)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nbkg.extraction.lexicon import lexicon
+
+NUMBER = r"\d{1,3}(?:[ \u00a0.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+
+
+def parse_number(raw: str, has_multiplier: bool = False) -> float:
+    raw = raw.replace("\u00a0", " ")
+    seps = [c for c in raw if c in " .,"]
+    if not seps:
+        return float(raw)
+    if " " in seps or len(seps) > 1 and len(set(seps)) == 1:
+        parts = re.split(r"[ ]", raw) if " " in seps else None
+        if parts:
+            body = "".join(parts)
+            return float(body.replace(",", "."))
+        return float(raw.replace(seps[0], ""))
+    if len(set(seps)) == 2:  # 1.234,5 or 1,234.5
+        dec = seps[-1]
+        return float(raw.replace(seps[0], "").replace(dec, "."))
+    sep = seps[0]
+    tail = raw.rsplit(sep, 1)[1]
+    if len(tail) == 3 and not has_multiplier:
+        return float(raw.replace(sep, ""))
+    return float(raw.replace(sep, "."))
+
+
+@cache
+def _tables(language: str):
+    lex = lexicon(language)
+    units: dict[str, tuple[str | None, int]] = {}
+    for word, value in (lex.get("multipliers") or {}).items():
+        if isinstance(value, list):
+            units[str(word).casefold()] = (value[0], int(value[1]))
+        else:
+            units[str(word).casefold()] = (None, int(value))
+    currencies: dict[str, tuple[str, int]] = {}
+    for word, value in (lex.get("currencies") or {}).items():
+        if isinstance(value, list):
+            currencies[str(word).casefold()] = (value[0], int(value[1]))
+        else:
+            currencies[str(word).casefold()] = (str(value), 1)
+    words = sorted(set(units) | set(currencies), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    after = re.compile(rf"\s*({alt})(?!\w)(?:\s*({alt})(?!\w))?", re.I)
+    before = re.compile(rf"({alt})\s*$", re.I)
+    return units, currencies, after, before
+
+
+def find(sentence: str, language: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, amount, currency) of each money amount in ``sentence``."""
+    units, currencies, after, before = _tables(language)
+    out = []
+    for m in re.finditer(rf"(?<![\w.,])({NUMBER})(?![\w])", sentence):
+        currency, factor = None, 1
+        end = m.end()
+        tail = after.match(sentence, m.end())
+        words = [w.casefold() for w in tail.groups() if w] if tail else []
+        lead = before.search(sentence[max(0, m.start() - 8) : m.start()])
+        if lead:
+            words.insert(0, lead.group(1).casefold())
+        for w in words:
+            if w in currencies:
+                currency = currency or currencies[w][0]
+                factor *= currencies[w][1]
+            elif w in units:
+                currency = currency or units[w][0]
+                factor *= units[w][1]
+        if currency is None:
+            continue
+        if tail:
+            end = tail.end()
+        value = parse_number(m.group(1), factor > 1) * factor
+        if value >= 100:
+            out.append(
+                (m.start() - (len(lead.group(0)) if lead else 0), end, round(value), currency)
+            )
+    return out
+
+
+def counts(sentence: str, language: str) -> list[tuple[int, int, str]]:
+    """(offset, number, following word) of stated counts: digits, "40-tal", number words."""
+    lex = lexicon(language)
+    words = {str(k).casefold(): int(v) for k, v in (lex.get("number_words") or {}).items()}
+    suffixes = [s for s in lex.get("approx_suffixes") or [] if s]
+    out = []
+    pattern = re.compile(
+        r"(?<![\w.,])(\d+|[^\W\d_]+)((?:-?talet|-?tal|-?talls|-?tals)?)\s+(?:[^\W\d_]+\s+)?([^\W\d_][\w-]*)"
+    )
+    for m in pattern.finditer(sentence):
+        raw, suffix, noun = m.group(1).casefold(), m.group(2), m.group(3).casefold()
+        if raw.isdigit():
+            number = int(raw)
+            if 1900 <= number <= 2100 and not suffix:
+                continue
+        elif raw in words and (words[raw] >= 10 or suffix):
+            number = words[raw]
+        else:
+            continue
+        if suffix and suffix not in suffixes and suffix.lstrip("-") not in suffixes:
+            continue
+        out.append((m.start(), number, noun))
+        following = sentence[m.end(2) :].split()
+        if len(following) > 1:
+            out.append((m.start(), number, following[1].casefold().strip(".,;:")))
+    return out
