@@ -127,10 +127,28 @@ def _shacl(data: Graph, extraction: Extraction, focus: list[URIRef]) -> list[Vio
     )
     if conforms:
         return []
-    own = set(focus)
-    results = [r for r in report.objects(None, SH.result) if report.value(r, SH.focusNode) in own]
+    own, local = set(focus), _local(extraction.graph)
+    results = [
+        r
+        for r in report.objects(None, SH.result)
+        if report.value(r, SH.focusNode) in own and _stated_here(report, r, extraction, local)
+    ]
     violations = _violations(report, results, extraction)
     return sorted(violations, key=lambda v: (_line(v.where), v.focus))
+
+
+def _stated_here(report: Graph, result: Node, extraction: Extraction, local: set) -> bool:
+    """Whether a result is this source's to answer for.
+
+    A source may state something about an entity another source defines (a document adds
+    where a known cluster sits). It answers for what it states, not for what the
+    defining source owes (a name, a country): those results are the definer's.
+    """
+    focus = report.value(result, SH.focusNode)
+    if focus in local:
+        return True
+    path = report.value(result, SH.resultPath)
+    return isinstance(path, URIRef) and (focus, path, None) in extraction.graph
 
 
 def _violations(report: Graph, results: list[Node], extraction: Extraction) -> Iterable[Violation]:

@@ -110,6 +110,10 @@ def position_for(title: str) -> str:
     return next((slug for slug, pattern in _positions() if pattern.search(lowered)), "contact")
 
 
+def _fundable(kind: str | None) -> bool:
+    return kind in ORGANISATION_TYPES or kind == "Project"
+
+
 def default_context() -> DocumentContext:
     """Extraction without a graph to link to (used when no store was given)."""
     from nbkg.extraction.extractor import extract
@@ -201,13 +205,27 @@ class _DocumentWriter:
             code = country_code(name)
             return ns.country(code) if code else None
         if kind == "Region":
-            country = self._country()
+            country = self._country_of(str(entity.get("id"))) or self._country()
             return ns.region(country, name) if country else None
         candidate = ns.entity(ns.slugify(name) or "unnamed")
         found = self.types_of(candidate)
         if not found or found & wanted:
             return candidate
         return ns.entity(f"{ns.slugify(name)}-{self.sha[:8]}")  # a different thing of that name
+
+    def _country_of(self, entity_id: str) -> str | None:
+        """The country a document places this entity in (``locatedIn`` a Country)."""
+        names = {
+            str(e.get("id")): str(e.get("name") or e.get("label") or "")
+            for e in self.result.get("entities") or []
+            if e.get("type") == "Country"
+        }
+        for fact in self.result.get("facts") or []:
+            if fact.get("predicate") == "locatedIn" and str(fact.get("subject")) == entity_id:
+                code = country_code(names.get(str(fact.get("object")), ""))
+                if code and code != "EU":
+                    return code
+        return None
 
     def _country(self) -> str | None:
         """The country places in this document are in: its language's, or the one it names."""
@@ -240,13 +258,18 @@ class _DocumentWriter:
         node: URIRef | None = None
         records, graph = self.records, self.extraction.graph
         subject_iri = ns.entity(subject)
-        if predicate == "memberOf" and target:
+        subject_type, object_type = (
+            self.types.get(str(fact.get("subject"))),
+            self.types.get(str(obj)),
+        )
+        organisation = subject_type in ORGANISATION_TYPES
+        if predicate == "memberOf" and target and organisation and object_type == "Cluster":
             node = records.membership(subject, target, "member", cited)
-        elif predicate == "partnerOf" and target:
-            if self.types.get(str(obj)) == "Project":
+        elif predicate == "partnerOf" and target and organisation:
+            if object_type == "Project":
                 records.link(target, NBKG.partner, subject, cited)
                 node = ns.fact("link", target, "partner", subject)
-            else:
+            elif object_type == "Cluster":
                 node = records.membership(subject, target, "partner", cited)
         elif predicate == "coordinatedBy" and target:
             records.link(subject, NBKG.coordinator, target, cited)
@@ -254,18 +277,24 @@ class _DocumentWriter:
         elif predicate == "collaboratesWith" and target:
             records.link(subject, NBKG.collaboratesWith, target, cited)
             node = ns.fact("link", subject, "collaboratesWith", target)
-        elif predicate == "locatedIn" and target:
-            place = NBKG.country if self.types.get(str(obj)) == "Country" else NBKG.locatedIn
+        elif predicate == "locatedIn" and target and subject_type != "Country":
+            if subject_type == "Region" and object_type == "Country":
+                return  # a region's country is set with the region
+            place = NBKG.country if object_type == "Country" else NBKG.locatedIn
             records.link(subject, place, target, cited)
             node = ns.fact("link", subject, str(place).rsplit("#", 1)[-1], target)
+        elif (
+            predicate in ("fundedBy", "partOfProgramme") and target and not _fundable(subject_type)
+        ):
+            pass  # only organisations and projects receive awards
         elif predicate in ("fundedBy", "partOfProgramme") and target:
             key = "programme" if self.types.get(str(obj)) == "Programme" else "funder"
             awards.setdefault(subject, {"cited": cited})[key] = target
-        elif predicate == "fundingAmount" and isinstance(obj, Mapping):
+        elif predicate == "fundingAmount" and isinstance(obj, Mapping) and _fundable(subject_type):
             award = awards.setdefault(subject, {"cited": cited})
             award["amount"], award["currency"] = obj.get("amount"), obj.get("currency")
             award["cited"] = cited
-        elif predicate == "participantCount" and isinstance(obj, int):
+        elif predicate == "participantCount" and isinstance(obj, int) and subject_type == "Cluster":
             node = records.member_count(subject, obj, cited, approximate=True)
         elif predicate == "hasRole" and isinstance(obj, Mapping):
             organisation = self.slugs.get(str(obj.get("organisation")))
