@@ -256,7 +256,7 @@ class _DocumentWriter:
         target = self.slugs.get(str(obj)) if isinstance(obj, str) else None
         cited = self.cited(fact.get("start"), fact.get("end"))
         node: URIRef | None = None
-        records, graph = self.records, self.extraction.graph
+        records = self.records
         subject_iri = ns.entity(subject)
         subject_type, object_type = (
             self.types.get(str(fact.get("subject"))),
@@ -309,12 +309,30 @@ class _DocumentWriter:
                     language=self.language or None,
                 )
         elif predicate in ("startDate", "endDate", "foundedIn") and isinstance(obj, str):
-            term = {"startDate": NBKG.startDate, "endDate": NBKG.endDate}.get(
-                predicate, NBKG.foundingDate
-            )
-            graph.add((subject_iri, term, date_literal(obj)))
+            self._date(subject_iri, subject_type, predicate, obj)
         if node is not None:
             self._quote_last_span(node, cited)
+
+    def _date(self, subject: URIRef, kind: str | None, predicate: str, value: str) -> None:
+        """One date per entity and kind, on what the ontology dates: projects and programmes
+        have periods, organisations founding dates; a period never ends before it starts."""
+        term = {"startDate": NBKG.startDate, "endDate": NBKG.endDate}.get(predicate)
+        if term is None:
+            term = NBKG.foundingDate
+            allowed = kind in ORGANISATION_TYPES
+        else:
+            allowed = kind in ("Project", "Programme")
+        graph = self.extraction.graph
+        if not allowed or (subject, term, None) in graph:
+            return
+        literal = date_literal(value)
+        other = NBKG.endDate if term == NBKG.startDate else NBKG.startDate
+        stated = graph.value(subject, other)
+        if stated is not None:
+            start, end = (literal, stated) if term == NBKG.startDate else (stated, literal)
+            if str(end)[: len(str(start))] < str(start)[: len(str(end))]:
+                return
+        graph.add((subject, term, literal))
 
     def _award(self, subject: str, award: dict[str, Any]) -> None:
         cited = award.pop("cited")
