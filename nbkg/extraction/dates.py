@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import cache
 
 YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _ISO = re.compile(rf"\b({YEAR})-(\d\d)-(\d\d)(?:[T ]\d\d:\d\d(?::\d\d)?\S*)?")
@@ -19,7 +20,12 @@ def _month_pattern(months: dict[str, int]) -> str:
 
 
 def _day_month(months: dict[str, int]):
-    mp = _month_pattern(months)
+    return _day_month_cached(tuple(months))
+
+
+@cache
+def _day_month_cached(months: tuple[str, ...]):
+    mp = _month_pattern(dict.fromkeys(months, 0))
     return [
         re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?{mp}(?:,?\s+(?:de\s+)?({YEAR}))?\b", re.I),
         re.compile(rf"\b{mp}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({YEAR})\b", re.I),
@@ -116,4 +122,31 @@ def find(sentence: str, lex: dict, today: date | None) -> list[tuple[int, str, s
         for word, shift in (lex.get("relative_days") or {}).items():
             for m in re.finditer(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", low):
                 out.append((m.start(), (today + timedelta(days=int(shift))).isoformat(), "date"))
-    return sorted(out)
+    return _ranges(sentence, sorted(out), lex)
+
+
+def _ranges(sentence: str, found: list[tuple[int, str, str]], lex: dict):
+    """Two dates joined by a dash or a range word ("1.9.2024–31.8.2026", "from 1 January
+    2025 to 31 December 2027") are the start and the end of a period."""
+    words = [re.escape(str(w)) for w in lex.get("range_words") or []]
+    joint = re.compile(
+        r"^[\s,]*(?:-|–|—|/|" + "|".join(words + ["til", "till", "to", "until", "a", "até"])
+        + r")[\s,]*(?:(?:den|the|de|o)\s+)?$", re.I)  # fmt: skip
+    out = list(found)
+    for i in range(len(out) - 1):
+        (a, va, ka), (b, vb, kb) = out[i], out[i + 1]
+        if ka != "date" or kb != "date" or len(va) > len(vb) + 3 or va >= vb:
+            continue
+        end_a = a + _width(sentence, a, va)
+        if end_a <= b and joint.match(sentence[end_a:b]):
+            out[i], out[i + 1] = (a, va, "start"), (b, vb, "end")
+    return out
+
+
+def _width(sentence: str, start: int, value: str) -> int:
+    """Length of the date written at ``start`` (up to its year or its last number)."""
+    m = re.match(rf"[^\n]*?(?:{YEAR}|\d{{1,2}}\.\s*\w+\.?|\d{{1,2}}\s+\w+)(?!\d)", sentence[start:])
+    year = re.match(rf"[^\n]*?{YEAR}", sentence[start : start + 30]) if len(value) >= 4 else None
+    if year and value[:4] in year.group():
+        return len(year.group())
+    return len(m.group()) if m else len(value)

@@ -4,102 +4,29 @@ chunks typed by legal forms, head nouns, cue words, given names and definitions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import cache
 
 import simplemma
 
-from nbkg.extraction.gazetteer import Gazetteer, Match, variants
-from nbkg.extraction.lexicon import LANGUAGES, lexicon
-from nbkg.extraction.text import Token, normalise
+from nbkg.extraction.gazetteer import Gazetteer, Match
+from nbkg.extraction.lexicon import LANGUAGES
+from nbkg.extraction.naming import (
+    ORG_TYPES,
+    _compound_head,
+    _sets,
+    head_type,
+    inner_capital,
+    lexicon_gazetteer,
+)
+from nbkg.extraction.resolve import Entity, resolve, retype_by_role
+from nbkg.extraction.text import Token
+
+__all__ = ["ORG_TYPES", "Entity", "find"]
 
 CONNECTORS = {"of", "for", "and", "&", "i", "og", "och", "de", "do", "da", "dos", "das", "för",
-              "af", "on", "für", "und", "á", "í", "ja"}  # fmt: skip
+              "af", "on", "für", "und", "á", "í", "ja", "av"}  # fmt: skip
 COORDINATORS = {"and", "og", "och", "ja", "e", "und", "sekä", "eller", "or", "ou", "samt"}
-ORG_TYPES = {"Cluster", "Firm", "ResearchOrganisation", "Funder", "PublicBody", "Other"}
-
-
-@dataclass
-class Entity:
-    id: str
-    label: str
-    name: str
-    type: str
-    start: int
-    end: int
-    iri: str | None = None
-    mentions: list[tuple[int, int]] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
-
-    def as_json(self) -> dict:
-        out = {"id": self.id, "label": self.label, "name": self.name, "type": self.type,
-               "start": self.start, "end": self.end}  # fmt: skip
-        if self.iri:
-            out["iri"] = self.iri
-        return out
-
-
-@cache
-def lexicon_gazetteer(language: str) -> Gazetteer:
-    """The lexicon's known names (programmes, funders, bodies, places, countries)."""
-    lex = lexicon(language)
-    rows = []
-    for type_, names in (lex.get("known") or {}).items():
-        rows += [(n, None, type_, n) for n in names or []]
-    for written in lex.get("countries") or {}:
-        rows.append((written, None, "Country", written))
-    return Gazetteer.from_rows(rows)
-
-
-@cache
-def _sets(language: str) -> dict[str, object]:
-    lex = lexicon(language)
-    heads = {}
-    for type_, words in (lex.get("heads") or {}).items():
-        for w in words or []:
-            heads.setdefault(w.casefold(), type_)
-    cues = {}
-    for type_, words in (lex.get("type_cues") or {}).items():
-        for w in words or []:
-            cues.setdefault(w.casefold(), type_)
-    prefixes = [(p.casefold(), t) for t, ps in (lex.get("prefix_heads") or {}).items()
-                for p in ps or []]  # fmt: skip
-    return {
-        "heads": heads,
-        "compound_heads": sorted(
-            (h for h in heads if " " not in h and len(h) >= 5), key=len, reverse=True
-        ),  # fmt: skip
-        "cues": cues,
-        "prefixes": sorted(prefixes, key=lambda p: -len(p[0])),
-        "legal": {f.casefold() for f in lex.get("legal_forms") or []},
-        "first_names": set(lex.get("first_names") or []),
-        "stop": {w.casefold() for w in lex.get("stopwords") or []},
-        "roles": {r.casefold() for r in lex.get("roles") or []},
-        "months": {m.casefold() for m in lex.get("months") or {}},
-    }
-
-
-def head_type(words: list[str], language: str) -> str | None:
-    """Type told by the last head noun among ``words`` (whole word or compound ending)."""
-    sets = _sets(language)
-    heads = sets["heads"]
-    low = [w.casefold() for w in words]
-    for n in (3, 2):
-        for i in range(len(low) - n, -1, -1):
-            phrase = " ".join(low[i : i + n])
-            if phrase in heads:
-                return heads[phrase]
-    for w in reversed(low):
-        if w in heads:
-            return heads[w]
-        for part in reversed(w.split("-")):
-            if part in heads:
-                return heads[part]
-    last = low[-1].split("-")[-1] if low else ""
-    for h in sets["compound_heads"]:
-        if last.endswith(h):
-            return heads[h]
-    return None
+# connectors that, after a company or a person, start a place ("AS i Herøy", "X of Centria")
+_PLACE_CONNECTORS = {"i", "í", "á", "of", "de", "do", "da"}
 
 
 def _chunks(
@@ -107,6 +34,7 @@ def _chunks(
 ) -> list[tuple[int, int]]:
     """Runs of capitalised tokens (with connectors and trailing heads or legal forms)."""
     sets = _sets(language)
+    legal, heads = sets["legal"], sets["heads"]
     out = []
     i = 0
     while i < len(toks):
@@ -116,23 +44,49 @@ def _chunks(
         j = i + 1
         while j < len(toks) and j not in covered:
             t = toks[j]
+            low = t.text.casefold()
             gap = text[toks[j - 1].end : t.start]
             if "\n" in gap or gap.strip():
                 break
+            prev = toks[j - 1].text
             if _is_name_token(t):
+                if prev.casefold() in legal and j - 1 > i:
+                    break
                 j += 1
-            elif (t.text.casefold() in CONNECTORS and j + 1 < len(toks)
+            elif (low in CONNECTORS and j + 1 < len(toks)
                   and _is_name_token(toks[j + 1]) and j + 1 not in covered
-                  and not text[t.end : toks[j + 1].start].strip()):  # fmt: skip
+                  and not text[t.end : toks[j + 1].start].strip()
+                  and not (low in _PLACE_CONNECTORS and (
+                      prev.casefold() in legal or _person_start(toks[i:j], sets)))):  # fmt: skip
                 j += 2
-            elif t.text.casefold() in sets["heads"] or t.text.casefold() in sets["legal"]:
+            elif low in legal or low + "." in legal:
                 j += 1
+                if (
+                    low + "." in legal
+                    and j < len(toks)
+                    and toks[j].text == "."
+                    and (toks[j].start == t.end)
+                ):
+                    j += 1
+                break
+            elif low in heads:
+                j += 1
+                # a name may follow its head ("Regionale forskningsfond Innlandet")
+                while (j < len(toks) and j not in covered and _is_name_token(toks[j])
+                       and text[toks[j - 1].end : toks[j].start] == " "
+                       and toks[j].text.casefold() not in legal):  # fmt: skip
+                    j += 1
                 break
             else:
                 break
         out.append((i, j))
         i = j
     return out
+
+
+def _person_start(span: list[Token], sets: dict) -> bool:
+    """Whether tokens open with a given name followed by a surname ("Anna Lindqvist")."""
+    return 2 <= len(span) <= 3 and span[0].text in sets["first_names"]
 
 
 def _is_name_token(tok: Token) -> bool:
@@ -244,7 +198,8 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             low = first.casefold()
             common = low in sets["stop"] or low in sets["cues"] or (
                 simplemma.is_known(low, lang) and not first.isupper() and " " in text[start:end]
-                and lexgaz.lookup(first, lang, fuzzy=False) is None)  # fmt: skip
+                and lexgaz.lookup(first, lang, fuzzy=False) is None
+                and not _written_inside(text, text[start:end]))  # fmt: skip
             if not common:
                 break
             rest = text[start:end].split(" ", 1)
@@ -254,7 +209,11 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             start = start + len(first) + 1
         if start >= end:
             continue
+        start, end, lead_type = _strip_lead(text, start, end, sets, lang)
+        cue_type = cue_type or lead_type
         label = text[start:end].strip()
+        if _junk(label, sets):
+            continue
         if not label or label.casefold() in sets["stop"] or label.casefold() in sets["months"]:
             continue
         if label.isdigit() or (len(label) < 2):
@@ -264,7 +223,7 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
         if (
             " " not in label
             and _initial(text, start)
-            and not _inner_capital(label)
+            and not inner_capital(label)
             and not any(
                 g is not None and g.lookup(label, lang, fuzzy=False) for g in (gazetteer, lexgaz)
             )
@@ -272,9 +231,106 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             continue
         before = text[max(0, start - 40) : start].split()
         prev = before[-1].casefold() if before else ""
-        mentions.append((start, end, label, None, cue_type or sets["cues"].get(prev)))
+        cue = cue_type or sets["cues"].get(prev)
+        if cue is None and prev in sets["locatives"]:
+            cue = "Region"
+        mentions.append((start, end, label, None, cue))
     mentions.sort()
-    return _resolve(mentions, text, lang, gazetteer, lexgaz)
+    mentions = _coordinated(mentions, text, sets)
+    found = resolve(mentions, text, lang, gazetteer, lexgaz)
+    retype_by_role(found, text, sentences, lang)
+    return found
+
+
+_LEAD_DASH = re.compile(r"^\w+-([^\W\d_A-ZÆØÅÄÖÞÐ][^\W\d_]*) ", re.UNICODE)
+_TIME = re.compile(r"^\d[\d\-:T.+]*$|^\d+-[^\W\d_]+$", re.UNICODE)
+
+
+def _strip_lead(
+    text: str, start: int, end: int, sets: dict, lang: str
+) -> tuple[int, int, str | None]:
+    """Drop what opens a chunk without being the name: a role ("CEO of X"), an adjective in
+    a dash compound ("Kokkola-based X"), a type word ("EU-programmet X", "Sjømatklyngen X Y")."""
+    cue = None
+    for _ in range(2):
+        label = text[start:end]
+        first, _, rest = label.partition(" ")
+        if not rest:
+            break
+        low = first.casefold()
+        m = _LEAD_DASH.match(label)
+        if low in sets["roles"]:
+            nxt, _, after = rest.partition(" ")
+            skip = len(first) + 1 + (len(nxt) + 1 if nxt.casefold() in CONNECTORS and after else 0)
+        elif m:
+            suffix = m.group(1).casefold()
+            cue = sets["cues"].get(suffix) or sets["heads"].get(suffix) or cue
+            skip = len(first) + 1
+        elif (
+            len(rest.split()) >= 2 and (head := _compound_head(first, sets)) and not first.isupper()
+        ):
+            cue = head
+            skip = len(first) + 1
+        else:
+            break
+        start += skip
+    return start, end, cue
+
+
+def _written_inside(text: str, label: str) -> bool:
+    """Whether ``label`` also stands inside a sentence, so its first word belongs to it."""
+    at = text.find(label)
+    while at >= 0:
+        before = text[max(0, at - 3) : at].rstrip(" «“\"'(")
+        if before and before[-1].isalnum() or before.endswith(","):
+            return True
+        at = text.find(label, at + 1)
+    return False
+
+
+def _junk(label: str, sets: dict) -> bool:
+    """Currency codes, multipliers, times and "40-tal": capitalised, but not names."""
+    return label in sets["money"] or bool(_TIME.match(label))
+
+
+def _coordinated(mentions: list, text: str, sets: dict) -> list:
+    """Names in a coordination share the cue before it ("kommunerna A och B") and the head
+    after it ("Aabenraa og Sønderborg Kommuner", "Oulun ja Kajaanin kaupungit")."""
+    out = list(mentions)
+    chain: list[int] = []
+    for k, m in enumerate(out):
+        if chain and not _COORD_GAP.match(text[out[chain[-1]][1] : m[0]]):
+            _share(out, chain, sets)
+            chain = []
+        chain.append(k)
+    if chain:
+        _share(out, chain, sets)
+    return out
+
+
+_COORD_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:" + "|".join(sorted(COORDINATORS | {"&"})) + r")\s+)$")
+
+
+def _share(out: list, chain: list[int], sets: dict) -> None:
+    if len(chain) < 2:
+        return
+    start, end, label, match, cue = out[chain[-1]]
+    head, _, last = label.rpartition(" ")
+    bare = " " not in out[chain[-2]][2]  # "A og B kommuner", not "A kommune og B kommune"
+    last_type = sets["heads"].get(last.casefold()) if head and bare and match is None else None
+    if last_type:
+        out[chain[-1]] = (start, start + len(head), head, None, last_type)
+        cue = last_type
+    else:
+        cue = out[chain[0]][4]
+    if cue is None:
+        return
+    for k in chain:
+        s, e, lab, mat, c = out[k]
+        words = lab.split()
+        if (mat is None and (c is None or c == "Region") and len(words) <= 2
+                and words[-1].casefold() not in sets["legal"]):  # fmt: skip
+            out[k] = (s, e, lab, mat, cue)
 
 
 def _initial(text: str, start: int) -> bool:
@@ -283,120 +339,6 @@ def _initial(text: str, start: int) -> bool:
     return not before or before[-1] in ".!?:\n•–-;"
 
 
-def _inner_capital(word: str) -> bool:
-    return word.isupper() or any(c.isupper() for c in word[1:])
-
-
 def _prev_is_bullet(text: str, start: int) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     return text[line_start:start].strip() in {"•", "-", "–", "*"}
-
-
-def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | None,
-             text_after: str) -> tuple[str, str, str | None]:  # fmt: skip
-    """(type, name, iri) of a proper-name chunk."""
-    sets = _sets(language)
-    if gazetteer is not None:
-        match = gazetteer.lookup(label, language)
-        if match:
-            return match.type, match.name, match.iri
-    known = lexicon_gazetteer(language).lookup(label, language)
-    if known:
-        return known.type, known.name, None
-    words = label.split()
-    if words[-1].casefold() in sets["legal"] and len(words) > 1:
-        return "Firm", label, None
-    low = label.casefold()
-    for prefix, type_ in sets["prefixes"]:
-        if low.startswith(prefix + " ") or low == prefix:
-            return type_, label, None
-    head = head_type(words, language)
-    if head:
-        return head, label, None
-    if cue:
-        return cue, label, None
-    if (
-        2 <= len(words) <= 3
-        and words[0] in sets["first_names"]
-        and all(w[:1].isupper() for w in words)
-    ):
-        return "Person", label, None
-    before, _, after = text_after.casefold().partition("\x00")
-    if (
-        2 <= len(words) <= 3
-        and all(w[:1].isupper() and w[1:].islower() for w in words)
-        and any(
-            re.search(rf"(?<!\w){re.escape(r)}[\s,:]*$", before)
-            or re.match(rf"^\s*[,(–-]\s*{re.escape(r)}(?!\w)", after)
-            for r in sets["roles"]
-        )
-    ):
-        return "Person", label, None
-    return "Other", label, None
-
-
-def _resolve(mentions, text, lang, gazetteer, lexgaz) -> list[Entity]:
-    entities: list[Entity] = []
-    by_key: dict[str, Entity] = {}
-    for start, end, label, match, cue in mentions:
-        if match is None:
-            type_, name, iri = classify(
-                label,
-                lang,
-                gazetteer,
-                cue,
-                text[max(0, start - 50) : start] + "\x00" + text[end : end + 50],
-            )
-            if type_ == "Other" and gazetteer is None:
-                known = lexgaz.lookup(label, lang)
-                if known:
-                    type_, name = known.type, known.name
-        else:
-            type_, name, iri = match.type, match.name, match.iri
-        keys = set(variants(label, lang)) | {normalise(name)}
-        if (
-            entities
-            and match is None
-            and " " not in label
-            and label[:1].isupper()
-            and _inner_capital(label)
-        ):
-            prev = max(entities, key=lambda e: e.mentions[-1][1])
-            gap = text[prev.mentions[-1][1] : start]
-            if gap.strip() in {"(", "–", "-", "—", ", (", "«"} and len(gap) <= 4:
-                prev.mentions.append((start, end))
-                for k in keys:
-                    by_key.setdefault(k, prev)
-                continue
-        entity = next((by_key[k] for k in keys if k in by_key), None)
-        if entity is None and type_ in ORG_TYPES | {"Project", "Programme"}:
-            entity = _partial(label, entities)
-        if entity is None:
-            entity = Entity(f"e{len(entities) + 1}", label, name, type_, start, end, iri)
-            entities.append(entity)
-        elif entity.type == "Other" and type_ != "Other":
-            entity.type = type_
-        entity.mentions.append((start, end))
-        for k in keys:
-            by_key.setdefault(k, entity)
-        entity.keys |= keys
-    return entities
-
-
-def _partial(label: str, entities: list[Entity]) -> Entity | None:
-    """An earlier entity this shorter or longer form names ("Paper Province" for
-    "The Paper Province", "ACT" for "Arctic Cluster Team")."""
-    low = normalise(label)
-    for e in entities:
-        name = normalise(e.name)
-        if (
-            len(low) >= 6
-            and (name.endswith(" " + low) or name.startswith(low + " "))
-            and e.type in ORG_TYPES | {"Project", "Programme"}
-        ):
-            return e
-        if label.isupper() and 2 <= len(label) <= 6 and len(e.name.split()) == len(label):
-            initials = "".join(w[0] for w in e.name.split()).upper()
-            if initials == label:
-                return e
-    return None

@@ -94,6 +94,9 @@ def variants(surface: str, language: str | None) -> list[str]:
         return out
     head, _, last = key.rpartition(" ")
     prefix = f"{head} " if head else ""
+    if ":" in last[1:]:
+        # an abbreviation's case ending after a colon ("EAKR:n", "EU:s")
+        out.append(prefix + last.split(":")[0])
     for ending in _endings(language):
         if last.endswith(ending) and len(last) - len(ending) >= 3:
             out.append(prefix + last[: -len(ending)])
@@ -113,6 +116,7 @@ class Gazetteer:
     def __init__(self) -> None:
         self._exact: dict[str, list[Match]] = {}
         self._strict: set[str] = set()  # short all-caps abbreviations: case must match
+        self._loose: set[str] = set()
         self._firsts: set[str] = set()
         self._postings: dict[str, set[str]] = defaultdict(set)
         self.max_tokens = 1
@@ -128,8 +132,12 @@ class Gazetteer:
         existing = self._exact.setdefault(key, [])
         if match not in existing:
             existing.append(match)
-        if surface.isupper() and len(surface) <= 5:
+        # an all-caps abbreviation needs its case, unless the name is also written otherwise
+        if surface.isupper() and len(surface) <= 5 and key not in self._loose:
             self._strict.add(key)
+        elif not surface.isupper():
+            self._loose.add(key)
+            self._strict.discard(key)
         words = [t.text for t in tokens(key)]
         self.max_tokens = max(self.max_tokens, len(words))
         self._firsts.add(words[0])

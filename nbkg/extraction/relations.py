@@ -1,81 +1,194 @@
 """Facts between the entities of a document, sentence by sentence, from the lexicon's cue
-phrases per predicate, the types of the mentions around a cue and the document's focus."""
+phrases per predicate, the types of the mentions around each cue, references such as "the
+project" / "klyngen" / "hanke" to the document's main project or cluster, and the document's
+topic (its main project or cluster) when a sentence names no holder of its own."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date
 from functools import cache
 
-from nbkg.extraction import amounts, dates
+from nbkg.extraction import amounts, dates, roles
 from nbkg.extraction.entities import ORG_TYPES, Entity
 from nbkg.extraction.lexicon import lexicon
 
 PLACES = {"Region", "Country"}
-HOLDERS = ORG_TYPES | {"Project", "Programme"}
-_PASSIVE = (" av", " by", " af", " por", " from", " frá", " fra", " från", " frå", " of")
-_COORD = re.compile(r"^\s*(?:,|and|og|och|ja|sekä|e|y|&|samt|und|ok|eller|or)?\s*$", re.I)
+HOLDERS = {"Project", "Cluster", "Programme"}
+PAYERS = {"Funder", "Programme", "PublicBody"}
+PREDICATES = (
+    "memberOf",
+    "partnerOf",
+    "fundedBy",
+    "coordinatedBy",
+    "collaboratesWith",
+    "partOfProgramme",
+    "foundedIn",
+    "startDate",
+    "endDate",
+    "participantCount",
+    "locatedIn",
+    "budget",
+)
+_PASSIVE = (
+    " av",
+    " by",
+    " af",
+    " por",
+    " from",
+    " frá",
+    " fra",
+    " från",
+    " frå",
+    " of",
+    " de",
+    " do",
+    " da",
+    ":",
+    " hos",
+)
+_COORD = re.compile(
+    r"^\s*(?:,|and|og|och|ja|sekä|e|y|&|samt|und|ok|eller|or|as well as|"
+    r"i tillegg til|samt även|as also|og)?\s*(?:\w+(?:-\w+)?\s+)?$",
+    re.I,
+)
+_FROM = re.compile(
+    r"(?<!\w)(?:" + "|".join(p.strip() for p in _PASSIVE[:-2]) + r")\s+(?:\w+\s+){0,2}$"
+)
+
+
+def _cue_part(phrase: str, predicate: str) -> str:
+    head = r"(?<!\w)"
+    if " " not in phrase and len(phrase) >= 6 and predicate in ("memberOf", "partnerOf"):
+        head = ""  # compound tails: "forskningspartnere", "klyngemedlemmer"
+    tail = r"(?!\w)" if len(phrase) <= 3 or not phrase[-1].isalnum() else ""
+    return head + re.escape(phrase) + tail
 
 
 @cache
-def _cues(language: str) -> dict[str, list[str]]:
+def _cues(language: str) -> dict[str, re.Pattern]:
+    """One pattern per predicate: its cue phrases, longest first."""
     cues = lexicon(language).get("cues") or {}
-    return {
-        p: sorted((c.casefold() for c in cs or []), key=len, reverse=True) for p, cs in cues.items()
-    }
+    out = {}
+    for p, cs in cues.items():
+        phrases = sorted({str(c).casefold() for c in cs or []}, key=len, reverse=True)
+        if phrases and p in PREDICATES:
+            out[p] = re.compile("|".join(_cue_part(c, p) for c in phrases))
+    return out
 
 
-def _find_cues(low: str, phrases: list[str]) -> list[tuple[int, int, str]]:
-    out = []
-    for phrase in phrases:
-        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}", low):
-            if not any(s <= m.start() < e for s, e, _ in out):
-                out.append((m.start(), m.end(), phrase))
-    return sorted(out)
+@cache
+def _refs(language: str) -> dict[str, re.Pattern | None]:
+    """Words that refer back to the project, cluster or programme of the document."""
+    lex = lexicon(language)
+    cues, type_cues = lex.get("cues") or {}, lex.get("type_cues") or {}
+    out: dict[str, re.Pattern | None] = {}
+    for type_, key in (
+        ("Project", "project_refs"),
+        ("Cluster", "cluster_refs"),
+        ("Programme", "programme_refs"),
+    ):
+        words = {str(w).casefold() for w in (cues.get(key) or []) + (type_cues.get(type_) or [])}
+        words = {w for w in words if w.islower() or " " in w}
+        alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        out[type_] = re.compile(rf"(?<!\w)(?:{alt})(?!\w)") if alt else None
+    return out
+
+
+def _find(low: str, rx: re.Pattern) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in rx.finditer(low)]
 
 
 class Facts:
     def __init__(self, text: str, entities: list[Entity], language: str, today: date | None):
         self.text, self.entities, self.lang, self.today = text, entities, language, today
         self.lex = lexicon(language)
+        self.cuelist = _cues(language)
+        self.refs = _refs(language)
+        self.funds = (self.lex.get("cues") or {}).get("fund_stems") or []
         self.out: list[dict] = []
         self.seen: set = set()
         self.last: dict[str, Entity] = {}
-        counts = Counter({e.id: len(e.mentions) for e in entities if e.type in ORG_TYPES})
-        clusters = [e for e in entities if e.type == "Cluster"]
-        self.focus = (
-            max(clusters, key=lambda e: (len(e.mentions), -e.start))
-            if clusters
-            else (
-                next((e for e in entities if e.id == counts.most_common(1)[0][0]), None)
-                if counts
-                else None
-            )
-        )
+        low = text.casefold()
+        self.main: dict[str, Entity] = {}
+        weight: dict[str, float] = {}
+        for type_ in ("Project", "Cluster", "Programme"):
+            cands = [e for e in entities if e.type == type_]
+            if not cands:
+                continue
+            best = max(cands, key=lambda e: (len(e.mentions), -e.start))
+            self.main[type_] = best
+            rx = self.refs.get(type_)
+            weight[type_] = len(best.mentions) + (len(rx.findall(low)) if rx else 0)
+            weight[type_] += 2 if best.start < 200 else 0
+        weight.pop("Programme", None)
+        if weight:
+            self.topic: Entity | None = self.main[max(weight, key=lambda t: weight[t])]
+        else:
+            orgs = [e for e in entities if e.type in ORG_TYPES]
+            top = max(orgs, key=lambda e: len(e.mentions)) if orgs else None
+            dominant = top is not None and len(top.mentions) > 1 and top.start < 300
+            self.topic = top if dominant else None
 
     def add(self, subject: Entity | None, predicate: str, obj, span: tuple[int, int]) -> None:
         if subject is None or obj is None or (isinstance(obj, Entity) and obj is subject):
             return
         value = obj.id if isinstance(obj, Entity) else obj
         key = (subject.id, predicate, repr(value))
-        if key in self.seen:
+        once = (subject.id, predicate) if predicate in ("foundedIn", "participantCount") else None
+        if key in self.seen or (once is not None and once in self.seen):
             return
-        self.seen.add(key)
-        self.out.append({"subject": subject.id, "predicate": predicate, "object": value,
-                         "start": span[0], "end": span[1]})  # fmt: skip
+        self.seen.update({key, once} - {None})
+        fact = dict(subject=subject.id, predicate=predicate, object=value)
+        self.out.append({**fact, "start": span[0], "end": span[1]})
 
-    def anaphor(self, low: str, types: tuple[str, ...]) -> Entity | None:
-        """The entity "the project", "programmet", "klyngen" refers to."""
-        cues = self.lex.get("type_cues") or {}
+    def ref(self, low: str, types: tuple[str, ...]) -> Entity | None:
+        """The entity "the project", "klyngen", "hanke" refers to."""
         for type_ in types:
-            words = [w.casefold() for w in cues.get(type_, [])]
-            if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", low) for w in words):
-                if type_ == "Cluster" and self.focus is not None:
-                    return self.focus
-                if type_ in self.last:
-                    return self.last[type_]
+            rx = self.refs.get(type_)
+            if rx is not None and rx.search(low):
+                if type_ == "Project":
+                    ent = self.last.get(type_) or self.main.get(type_)
+                else:
+                    ent = self.main.get(type_) or self.last.get(type_)
+                if ent is not None:
+                    return ent
         return None
+
+    def mentions_unknown(self, low: str, types: tuple[str, ...]) -> bool:
+        """Whether the sentence refers to a project/cluster the document never names."""
+        return any(
+            self.refs.get(t) is not None and self.refs[t].search(low) and t not in self.main
+            for t in types
+        )
+
+    def holder(self, low, ms, c0=None, types=("Project", "Cluster", "Programme"), exclude=()):
+        """The project/cluster a sentence is about: named before the cue, referred to, or
+        the document's topic."""
+        named = [
+            x[2]
+            for x in ms
+            if x[2].type in types and x[2] not in exclude and (c0 is None or x[1] <= c0)
+        ]
+        if named:
+            return named[-1]
+        found = self.ref(low, types)
+        if found is not None or self.mentions_unknown(low, types):
+            return found
+        return self.topic if self.topic not in exclude else None
+
+    def group(self, first, ms) -> list:
+        """A mention and those coordinated with it ("A, B og C")."""
+        out = [first]
+        for x in ms:
+            if x[0] <= out[-1][0]:
+                continue
+            alike = x[2].type == first[2].type or {x[2].type, first[2].type} <= ORG_TYPES
+            if alike and _COORD.match(self._sent[out[-1][1] : x[0]]):
+                out.append(x)
+            else:
+                break
+        return out
 
     def sentence(self, span: tuple[int, int]) -> None:
         s, e = span
@@ -84,165 +197,186 @@ class Facts:
         ms = sorted(
             (m0 - s, m1 - s, ent) for ent in self.entities for m0, m1 in ent.mentions if s <= m0 < e
         )
-        cues = {p: _find_cues(low, phrases) for p, phrases in _cues(self.lang).items()}
-        self.roles(sent, low, ms, span)
+        cues = {p: _find(low, rx) for p, rx in self.cuelist.items()}
+        roles.find(self, sent, low, ms, span)
         self.funding(sent, low, ms, cues, span)
         self.links(low, ms, cues, span)
-        self.places(sent, ms, span)
+        self.places(sent, low, ms, cues, span)
         self.numbers(sent, low, ms, cues, span)
         for _, _, ent in ms:
             self.last[ent.type] = ent
 
     # -- predicates -------------------------------------------------------------------------
 
-    def roles(self, sent, low, ms, span):
-        roles = sorted({r.casefold() for r in self.lex.get("roles") or []}, key=len, reverse=True)
-        for a, b, person in ms:
-            if person.type != "Person":
-                continue
-            found = None
-            after = low[b : b + 60]
-            for r in roles:
-                m = re.search(rf"^[\s,–-]*(?:\w+\s)?({re.escape(r)})(?!\w)", after)
-                if m:
-                    found = (b + m.start(1), b + m.end(1))
-                    break
-            if not found:
-                before = low[max(0, a - 90) : a]
-                for r in roles:
-                    m = re.search(rf"(?<!\w)({re.escape(r)})(?!\w)[^.!?]*$", before)
-                    if m:
-                        off = max(0, a - 90)
-                        found = (off + m.start(1), off + m.end(1))
-                        break
-            if not found:
-                continue
-            role = sent[found[0] : found[1]]
-            org = next(
-                (x for x in ms if x[2].type in ORG_TYPES and 0 <= x[0] - found[1] <= 25), None
-            )
-            if org is None:
-                org = next((x for x in reversed(ms) if x[2].type in ORG_TYPES and
-                            0 <= found[0] - x[1] <= 3), None)  # fmt: skip
-            obj = {"role": role}
-            if org is not None:
-                obj["organisation"] = org[2].id
-            self.add(person, "hasRole", obj, span)
-
     def funding(self, sent, low, ms, cues, span):
         found = cues.get("fundedBy") or []
         if not found:
             return
-        c0, c1, phrase = found[0]
-        passive = phrase.endswith(_PASSIVE) or phrase in {"stöd från", "støtte fra"}
-        funder_types = {"Funder", "Programme", "PublicBody"}
-        if passive:
-            funders = [x for x in ms if x[0] >= c1 and x[2].type in funder_types | {"Other"}]
-            funders = self._group(funders, ms) if funders else []
-            recipient = next((x[2] for x in reversed(ms) if x[1] <= c0 and x[2].type in HOLDERS
-                              and x[2].type != "Funder"), None)  # fmt: skip
-        else:
-            funders = [x for x in ms if x[1] <= c0 and x[2].type in funder_types]
-            funders = self._group([funders[-1]], ms) if funders else []
-            recipient = next((x[2] for x in ms if x[0] >= c1 and x[2].type in HOLDERS
-                              and x[2].type != "Funder"), None)  # fmt: skip
-        recipient = (
-            recipient or self.anaphor(low, ("Project", "Programme", "Cluster")) or self.focus
-        )
-        for _, _, funder in funders:
-            if funder.type in {"PublicBody", "Other"}:
-                funder.type = "Funder"
-            self.add(recipient, "fundedBy", funder, span)
-        for _, _, amount, currency in amounts.find(sent, self.lang):
+        budget = cues.get("budget") or []
+        recipient = None
+        for c0, c1, phrase in found:
+            right = [x for x in ms if x[0] >= c1 and x[2].type in PAYERS | {"Other"}]
+            left = [x for x in ms if x[1] <= c0 and x[2].type in PAYERS]
+            passive = phrase.endswith(_PASSIVE) or not left
+            if not phrase.endswith(_PASSIVE):  # a programme pays when it is what money is from
+                right = [
+                    x
+                    for x in right
+                    if x[2].type != "Programme" or _FROM.search(low[max(0, x[0] - 30) : x[0]])
+                ]
+            if passive and right:
+                funders = self.group(right[0], ms)
+                funders = [x for x in funders if x[2].type in PAYERS | {"Other"}]
+                recipient = self.holder(
+                    low, ms, c0, HOLDERS | ORG_TYPES - {"Funder"}, exclude=[x[2] for x in funders]
+                )
+                named = [x[2] for x in ms if x[1] <= c0 and x[2].type in HOLDERS]
+                if named:
+                    recipient = named[-1]
+                else:
+                    here = recipient in [x[2] for x in ms]
+                    recipient = self.ref(low, ("Project", "Cluster", "Programme")) or (
+                        recipient if here else self.topic
+                    )
+            elif left:
+                funders = self.group(left[-1], ms)
+                funders = [x for x in funders if x[1] <= c0]
+                kinds = HOLDERS | ORG_TYPES - {"Funder"}
+                named = [x[2] for x in ms if x[0] >= c1 and x[2].type in kinds]
+                exclude = [x[2] for x in funders]
+                recipient = named[0] if named else self.holder(low, ms, None, exclude=exclude)
+            else:
+                recipient = self.holder(low, ms)
+                funders = []
+            for _, _, funder in funders:
+                if funder.type in {"PublicBody", "Other"}:
+                    funder.type = "Funder"
+                self.add(recipient, "fundedBy", funder, span)
+                if funder.type == "Programme" and not roles.stem_in(funder.name, self.funds):
+                    self.add(recipient, "partOfProgramme", funder, span)
+        for a, _, amount, currency in amounts.find(sent, self.lang):
+            if any(0 <= a - b1 <= 30 or b0 <= a < b1 for b0, b1, _ in budget):
+                continue
             self.add(recipient, "fundingAmount", {"amount": amount, "currency": currency}, span)
 
-    def _group(self, first: list, ms: list) -> list:
-        """A mention and those coordinated with it ("A, B og C")."""
-        out = [first[0]]
-        rest = [x for x in ms if x[0] > first[0][0]]
-        for x in rest:
-            gap = self.text_gap(out[-1], x)
-            if _COORD.match(gap):
-                out.append(x)
+    def links(self, low, ms, cues, span):
+        for c0, c1, _ in cues.get("coordinatedBy") or []:
+            right = [x for x in ms if x[0] >= c1 and x[2].type in ORG_TYPES and x[0] - c1 < 60]
+            left = [x for x in ms if x[1] <= c0 and x[2].type in ORG_TYPES - {"Cluster"}]
+            org = right[0][2] if right else (left[-1][2] if left else None)
+            subj = self.holder(low, ms, c0, ("Project", "Cluster", "Programme"), exclude=[org])
+            if org is not None and org.type not in PLACES:
+                self.add(subj, "coordinatedBy", org, span)
+        for c0, c1, _ in cues.get("collaboratesWith") or []:
+            right = [x for x in ms if x[0] >= c1 and x[2].type in ORG_TYPES]
+            left = [x for x in ms if x[1] <= c0 and x[2].type in ORG_TYPES]
+            if not right:
+                continue
+            subjects = self.group(left[0], ms) if left else []
+            subjects = [x[2] for x in subjects if x[1] <= c0] or [self.holder(low, ms, c0)]
+            for subj in subjects:
+                for x in self.group(right[0], ms):
+                    self.add(subj, "collaboratesWith", x[2], span)
+        for c0, c1, _ in cues.get("partOfProgramme") or []:
+            progs = [x for x in ms if x[0] >= c1 and x[2].type == "Programme"]
+            progs = (
+                self.group(progs[0], ms)
+                if progs
+                else [x for x in ms if x[1] <= c0 and x[2].type == "Programme"][-1:]
+            )
+            for x in progs:
+                subj = self.holder(low, ms, c0, ("Cluster", "Project"), exclude=[x[2]])
+                self.add(subj, "partOfProgramme", x[2], span)
+        for pred, targets in (("memberOf", ("Cluster",)), ("partnerOf", ("Project", "Programme"))):
+            for c0, c1, _ in cues.get(pred) or []:
+                named = [x[2] for x in ms if x[2].type in targets]
+                target = (
+                    next((t for t in named if t is self.main.get(targets[0])), None)
+                    or (named[0] if named else None)
+                    or self.ref(low, targets)
+                    or self.main.get(targets[0])
+                )
+                kinds = ORG_TYPES - ({"Funder"} if pred == "memberOf" else set())
+                right = [x for x in ms if x[0] >= c1 and x[2].type in kinds and x[2] is not target]
+                left = [x for x in ms if x[1] <= c0 and x[2].type in kinds and x[2] is not target]
+                if right:
+                    later = [c for p, f in cues.items() if p != pred for c, _, _ in f if c > c1]
+                    stop = min(later + [len(low)])
+                    members = [x for x in right if x[0] < stop] or self.group(right[0], ms)
+                elif left:
+                    members = self._back(left[-1], ms)
+                else:
+                    members = []
+                for x in members:
+                    if x[2].type in kinds and x[2] is not target:
+                        self.add(x[2], pred, target, span)
+
+    def _back(self, last, ms) -> list:
+        out = [last]
+        for x in reversed([x for x in ms if x[1] <= last[0]]):
+            if _COORD.match(self._sent[x[1] : out[0][0]]):
+                out.insert(0, x)
             else:
                 break
         return out
 
-    def text_gap(self, a, b) -> str:
-        return self._sent[a[1] : b[0]] if hasattr(self, "_sent") else ""
-
-    def links(self, low, ms, cues, span):
-        for pred, subj_types, obj_types in (
-            ("coordinatedBy", ("Project", "Cluster", "Programme"), ORG_TYPES),
-            ("partnerOf", ORG_TYPES, ("Project", "Programme", "Cluster")),
-            ("memberOf", ORG_TYPES, ("Cluster",)),
-            ("collaboratesWith", ORG_TYPES, ORG_TYPES),
-            ("partOfProgramme", ("Cluster", "Project", "Programme"), ("Programme",)),
-        ):
-            for c0, c1, _ in (cues.get(pred) or [])[:1]:
-                after = [
-                    x for x in ms if x[0] >= c1 and x[2].type in set(obj_types) | set(subj_types)
-                ]
-                before = [x for x in ms if x[1] <= c0]
-                if pred in ("coordinatedBy", "collaboratesWith"):
-                    subj = next((x[2] for x in reversed(before) if x[2].type in subj_types), None)
-                    subj = (
-                        subj or self.anaphor(low, ("Project", "Programme", "Cluster")) or self.focus
-                    )
-                    objs = [x for x in after if x[2].type in obj_types]
-                    objs = (
-                        self._group(objs, ms) if objs and pred == "collaboratesWith" else objs[:1]
-                    )
-                    for x in objs:
-                        self.add(subj, pred, x[2], span)
-                elif pred == "partOfProgramme":
-                    progs = [x for x in after if x[2].type == "Programme"] or [
-                        x for x in before if x[2].type == "Programme"]  # fmt: skip
-                    subj = next((x[2] for x in reversed(before) if x[2].type in subj_types
-                                 and (not progs or x[2] is not progs[0][2])), None)  # fmt: skip
-                    subj = subj or self.anaphor(low, ("Project", "Cluster")) or self.focus
-                    if progs:
-                        self.add(subj, pred, progs[0][2], span)
-                else:
-                    targets = [x for x in ms if x[2].type in obj_types and x[2] is not None]
-                    target = (next((x[2] for x in targets if x[2] is self.focus), None)
-                              or self.anaphor(low, ("Project", "Programme", "Cluster"))
-                              or (targets[0][2] if targets else None) or self.focus)  # fmt: skip
-                    members = [x for x in (after or before) if x[2].type in subj_types
-                               and x[2] is not target]  # fmt: skip
-                    for x in members:
-                        self.add(x[2], pred, target, span)
-
-    def places(self, sent, ms, span):
-        preps = [p.casefold() for p in (self.lex.get("cues") or {}).get("located") or []]
-        for i, (a, _b, place) in enumerate(ms):
-            if place.type not in PLACES or i == 0:
+    def places(self, sent, low, ms, cues, span):
+        preps = {p.casefold() for p in (self.lex.get("cues") or {}).get("located") or []}
+        for i, (a, b, place) in enumerate(ms):
+            if place.type not in PLACES:
                 continue
-            lead = sent[max(0, a - 8) : a].casefold().split()
-            if not lead or lead[-1] not in preps:
+            tail = low[b : b + 24]
+            m = re.match(r"^-?\s*(\w+(?:-\w+)?)", tail)
+            if m and any(m.group(1).startswith(w) for w in cues_words(self.lang, "based")):
+                nxt = next((x for x in ms[i + 1 :] if x[0] - b < 40), None)
+                subj = nxt[2] if nxt and nxt[2].type in ORG_TYPES | HOLDERS else None
+                subj = subj or self.ref(low[b : b + 40], ("Cluster", "Project"))
+                self.add(subj, "locatedIn", place, span)
                 continue
+            if i == 0:
+                continue
+            lead = low[max(0, a - 20) : a]
             prev = ms[i - 1]
-            gap = sent[prev[1] : a].casefold().split()
-            if len(gap) <= 1 and prev[2].type not in {"Country"}:
-                group = [prev]
-                j = i - 2
-                while j >= 0 and _COORD.match(sent[ms[j][1] : group[0][0]]):
-                    group.insert(0, ms[j])
-                    j -= 1
-                for x in group:
-                    if not (x[2].type == "Region" and place.type == "Region"
-                            and x[2] is place):  # fmt: skip
-                        self.add(x[2], "locatedIn", place, span)
-            elif ms[0][2].type in HOLDERS and re.match(
-                r"\s*(är|er|is|on|é|ist|var|was)\s", sent[ms[0][1] :]
+            gap = low[prev[1] : a]
+            words = gap.replace(",", " ").split()
+            if (
+                not words
+                or words[-1] not in preps
+                and not any(gap.rstrip().endswith(c) for _, _, c in cues.get("locatedIn") or [])
             ):
-                if all(x[2].type in PLACES for x in ms[1:i]) or i == 1:
-                    self.add(ms[0][2], "locatedIn", place, span)
+                if (
+                    prev[2].type in ORG_TYPES
+                    and re.match(r"^\s*,\s*$", gap)
+                    and (low[b : b + 2].strip() in ("", ".", ",") or b >= len(low.rstrip()) - 1)
+                ):
+                    self.add(prev[2], "locatedIn", place, span)
+                continue
+            if prev[2].type in PLACES and prev[2].type == "Country":
+                continue
+            near = len(words) <= 1 or any(
+                gap.rstrip().endswith(c) for _, _, c in cues.get("locatedIn") or []
+            )
+            if near and re.search(r"\w", lead) and prev[2].type != "Person":
+                self.add(prev[2], "locatedIn", place, span)
+                if (
+                    i + 1 < len(ms)
+                    and ms[i + 1][2].type == "Country"
+                    and re.match(r"^\s*,\s*$", low[b : ms[i + 1][0]])
+                ):
+                    self.add(prev[2], "locatedIn", ms[i + 1][2], span)
+            elif (
+                ms[0][2].type in ORG_TYPES | HOLDERS
+                and re.match(r"\s*(?:är|er|is|on|é|ist|var|was)\s", low[ms[0][1] :])
+                and all(x[2].type in PLACES for x in ms[1:i])
+            ):
+                self.add(ms[0][2], "locatedIn", place, span)
 
     def numbers(self, sent, low, ms, cues, span):
-        nouns = [c for c in _cues(self.lang).get("participantCount") or []]
-        subject = next((x[2] for x in ms if x[2].type == "Cluster"), None) or (
-            self.focus if self.focus is not None and self.focus.type == "Cluster" else None
+        nouns = cues_words(self.lang, "participantCount")
+        subject = (
+            next((x[2] for x in ms if x[2].type == "Cluster"), None)
+            or self.ref(low, ("Cluster",))
+            or self.main.get("Cluster")
         )
         for _, number, noun in amounts.counts(sent, self.lang):
             if any(noun.startswith(n) or noun.endswith(n) for n in nouns):
@@ -251,26 +385,52 @@ class Facts:
         found = dates.find(sent, self.lex, self.today)
         if not found:
             return
-        projects = [x[2] for x in ms if x[2].type in ("Project", "Programme")]
-        holder = (projects[0] if projects else None) or self.anaphor(low, ("Project", "Programme"))
-        if cues.get("foundedIn"):
-            subj = next((x[2] for x in ms if x[2].type in ORG_TYPES), None) or self.focus
-            self.add(subj, "foundedIn", found[0][1], span)
-            return
-        for _, value, kind in found:
-            if kind == "start":
-                self.add(holder or self.focus, "startDate", value, span)
-            elif kind == "end":
-                self.add(holder or self.focus, "endDate", value, span)
-            elif cues.get("endDate") and holder:
-                self.add(holder, "endDate", value, span)
-            elif holder and (cues.get("startDate") or projects):
-                self.add(holder, "startDate", value, span)
-            break
+        marks = sorted(
+            (c0, p) for p in ("foundedIn", "startDate", "endDate") for c0, _, _ in cues.get(p) or []
+        )
+        for off, value, kind in found:
+            pred = {"start": "startDate", "end": "endDate"}.get(kind)
+            if pred is None:
+                before = [p for c0, p in marks if c0 <= off]
+                after = [p for c0, p in marks if c0 > off]
+                pred = before[-1] if before else (after[0] if after else None)
+            if (
+                pred is None
+                or kind != "date"
+                and not marks
+                and not self.ref(low, ("Project",))
+                and not any(x[2].type == "Project" for x in ms)
+            ):
+                continue
+            if pred == "foundedIn":
+                orgs = [x[2] for x in ms if x[2].type in ORG_TYPES | HOLDERS and x[0] <= off]
+                subj = orgs[-1] if orgs else self.holder(low, ms)
+            else:
+                named = [x[2] for x in ms if x[2].type == "Project"]
+                subj = named[0] if named else self.ref(low, ("Project", "Cluster"))
+                if subj is None and not self.mentions_unknown(low, ("Project",)):
+                    progs = [x[2] for x in ms if x[2].type == "Programme" and x[1] <= off]
+                    subj = progs[-1] if progs and kind != "date" else None
+                    if subj is None and (kind != "date" or marks):
+                        subj = self.main.get("Project")
+                if subj is not None and subj.type == "Cluster":
+                    pred = "foundedIn" if pred == "startDate" else None
+            if pred:
+                self.add(subj, pred, value, span)
 
 
-def find(text: str, spans: list[tuple[int, int]], entities: list[Entity], language: str,
-         today: date | None) -> list[dict]:  # fmt: skip
+@cache
+def cues_words(language: str, key: str) -> tuple[str, ...]:
+    return tuple(str(w).casefold() for w in (lexicon(language).get("cues") or {}).get(key) or [])
+
+
+def find(
+    text: str,
+    spans: list[tuple[int, int]],
+    entities: list[Entity],
+    language: str,
+    today: date | None,
+) -> list[dict]:
     facts = Facts(text, entities, language, today)
     for span in spans:
         facts._sent = text[span[0] : span[1]]

@@ -1,0 +1,164 @@
+"""Mentions to entities: one entity per distinct thing, inflected, shortened and abbreviated
+mentions joined to the entity they name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from nbkg.extraction import amounts
+from nbkg.extraction.gazetteer import variants
+from nbkg.extraction.lexicon import lexicon
+from nbkg.extraction.naming import ORG_TYPES, classify, head_type, inner_capital
+from nbkg.extraction.text import normalise
+
+
+@dataclass
+class Entity:
+    id: str
+    label: str
+    name: str
+    type: str
+    start: int
+    end: int
+    iri: str | None = None
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+
+    def as_json(self) -> dict:
+        out = {"id": self.id, "label": self.label, "name": self.name, "type": self.type,
+               "start": self.start, "end": self.end}  # fmt: skip
+        if self.iri:
+            out["iri"] = self.iri
+        return out
+
+
+def resolve(mentions, text, lang, gazetteer, lexgaz) -> list[Entity]:
+    entities: list[Entity] = []
+    by_key: dict[str, Entity] = {}
+    for start, end, label, match, cue in mentions:
+        if match is None:
+            type_, name, iri = classify(
+                label,
+                lang,
+                gazetteer,
+                cue,
+                text[max(0, start - 50) : start] + "\x00" + text[end : end + 50],
+            )
+            if type_ == "Other" and gazetteer is None:
+                known = lexgaz.lookup(label, lang)
+                if known:
+                    type_, name = known.type, known.name
+        else:
+            type_, name, iri = match.type, match.name, match.iri
+        keys = set(variants(label, lang)) | {normalise(name)}
+        if (
+            entities
+            and match is None
+            and " " not in label
+            and label[:1].isupper()
+            and inner_capital(label)
+        ):
+            prev = max(entities, key=lambda e: e.mentions[-1][1])
+            gap = text[prev.mentions[-1][1] : start]
+            if gap.strip() in {"(", "–", "-", "—", ", (", "«"} and len(gap) <= 4:
+                prev.mentions.append((start, end))
+                for k in keys:
+                    by_key.setdefault(k, prev)
+                continue
+        entity = next((by_key[k] for k in keys if k in by_key), None)
+        if entity is None and match is None and " " not in label and label.istitle():
+            entity = _surname(label, entities)
+        if entity is None and type_ in ORG_TYPES | {"Project", "Programme"}:
+            entity = _partial(label, entities)
+        if entity is None:
+            entity = Entity(f"e{len(entities) + 1}", label, name, type_, start, end, iri)
+            entities.append(entity)
+        elif entity.type == "Other" and type_ != "Other":
+            entity.type = type_
+        entity.mentions.append((start, end))
+        for k in keys:
+            by_key.setdefault(k, entity)
+        entity.keys |= keys
+    return entities
+
+
+def _surname(label: str, entities: list[Entity]) -> Entity | None:
+    """An earlier person (or unknown capitalised pair) whose surname this word is."""
+    for e in reversed(entities):
+        words = e.label.split()
+        if e.type in {"Person", "Other"} and 2 <= len(words) <= 4 and words[-1] == label:
+            if all(w[:1].isupper() for w in words):
+                e.type = "Person"
+                return e
+    return None
+
+
+def _partial(label: str, entities: list[Entity]) -> Entity | None:
+    """An earlier entity this shorter or longer form names ("Paper Province" for
+    "The Paper Province", "ACT" for "Arctic Cluster Team")."""
+    low = normalise(label)
+    for e in entities:
+        name = normalise(e.name)
+        if (
+            len(low) >= 6
+            and (name.endswith(" " + low) or name.startswith(low + " "))
+            and e.type in ORG_TYPES | {"Project", "Programme"}
+        ):
+            return e
+        if label.isupper() and 2 <= len(label) <= 6 and len(e.name.split()) == len(label):
+            initials = "".join(w[0] for w in e.name.split()).upper()
+            if initials == label:
+                return e
+    return None
+
+
+@cache
+def _funding(language: str) -> tuple[tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """Funding cues of the lexicon: whole phrases, word stems of their first words
+    ("finans", "co-fin"), and the prepositions that end them ("av", "from")."""
+    cues = [c.casefold() for c in (lexicon(language).get("cues") or {}).get("fundedBy") or []]
+    stems = {c.split()[0][:6] for c in cues if len(c.split()[0]) >= 6}
+    preps = {c.split()[-1] for c in cues if len(c.split()) > 1 and len(c.split()[-1]) <= 4}
+    return tuple(cues), tuple(sorted(stems)), frozenset(preps)
+
+
+def _funds(sentence: str, language: str) -> bool:
+    """Whether a sentence speaks of funding: a cue, a cue's stem or an amount of money."""
+    low = sentence.casefold()
+    cues, stems, _ = _funding(language)
+    if any(f" {c} " in f" {low} " for c in cues) or any(s in low for s in stems):
+        return True
+    return bool(amounts.find(sentence, language))
+
+
+def retype_by_role(
+    entities: list[Entity], text: str, sentences: list[tuple[int, int]], language: str
+) -> None:
+    """Funder or public body by the role in this text: a body listed as a funder that gives
+    no money here is a public body (a fund stays a funder); a public body that opens a
+    sentence about funding, or follows its "from"/"by", is a funder."""
+    preps = _funding(language)[2]
+    firsts = {}
+    for e in entities:
+        for m in e.mentions:
+            s = next(((a, b) for a, b in sentences if a <= m[0] < b), (m[0], m[1]))
+            if s not in firsts or m[0] < firsts[s][0]:
+                firsts[s] = (m[0], e)
+    for e in entities:
+        if e.type not in {"Funder", "PublicBody"} or head_type(e.name.split(), language):
+            continue
+        funds = lead = False
+        for start, _ in e.mentions:
+            s0, s1 = next(((a, b) for a, b in sentences if a <= start < b), (start, start))
+            if _funds(text[s0:s1], language):
+                funds = True
+                before = text[s0:start].split()
+                if firsts.get((s0, s1), (0, None))[1] is e or (
+                    before and before[-1].casefold() in preps
+                ):
+                    lead = True
+        if e.type == "Funder" and not funds:
+            e.type = "PublicBody"
+        elif e.type == "PublicBody" and lead:
+            e.type = "Funder"

@@ -1,0 +1,73 @@
+"""Roles of people in a document's sentences, from the lexicon's role words."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from nbkg.extraction.entities import ORG_TYPES
+from nbkg.extraction.lexicon import lexicon
+
+_OF = re.compile(r"^[\s,]*(?:\w+\s+)?$")
+_LEADS = re.compile(r"^[\s:,]*(?:(?:er|är|is|on|é|var|was)\s+)?(?:\w+\s+){0,2}$")
+_ATTACHED = re.compile(r"^\s*(?:,|\w+)\s*$")
+_APPOSITION = re.compile(r"^\s*(?:[,(–-]|\s)\s*(?:[^\s.,;:!?]+\s+){0,2}$")
+_SECOND_ROLE = re.compile(r"^\s*,[^.;!?\"”]*\s(?:og|och|and|ja|e)\s+$")
+
+
+def stem_in(word: str, stems: list) -> bool:
+    low = word.casefold()
+    return any(str(s).casefold() in low for s in stems)
+
+
+def find(facts, sent: str, low: str, ms: list, span: tuple[int, int]) -> None:
+    """hasRole facts of one sentence: "Name, role at Org", "role Name", "Org's role Name",
+    "Role: Name, Org"; a project or cluster role without an organisation named goes to the
+    document's project or cluster."""
+    rx = _roles(facts.lang)
+    if rx is None or not any(x[2].type == "Person" for x in ms):
+        return
+    found = []
+    for m in rx.finditer(low):
+        if not any(a < m.end() and m.start() < b for a, b in found):
+            found.append(m.span())
+    if not found:
+        return
+    cues = facts.lex.get("cues") or {}
+    people = [x for x in ms if x[2].type == "Person"]
+    orgs = [x for x in ms if x[2].type in ORG_TYPES | {"Project"}]
+    for r0, r1 in sorted(found):
+        before = [p for p in people if p[1] <= r0 and _apposition(sent[p[1] : r0])]
+        after = [p for p in people if p[0] >= r1 and _LEADS.match(low[r1 : p[0]])]
+        person = before[-1] if before else (after[0] if after else None)
+        if person is None:
+            continue
+        role = sent[r0:r1]
+        after_role = [x for x in orgs if 0 <= x[0] - r1 <= 25 and x[0] >= person[0]]
+        org = next((x[2] for x in after_role if _OF.match(low[r1 : x[0]])), None)
+        if org is None:
+            org = next((x[2] for x in reversed(orgs) if 0 <= r0 - x[1] <= 3), None)
+        if org is None and stem_in(role, cues.get("project_stems") or []):
+            org = facts.holder(low, ms, types=("Project",))
+            org = org if org is not None and org.type == "Project" else None
+        if org is None and stem_in(role, cues.get("cluster_stems") or []):
+            org = facts.main.get("Cluster")
+        if org is None:  # "Name fra Org", "Name, Org"
+            near = [x for x in orgs if 0 <= x[0] - person[1] <= 12]
+            org = next((x[2] for x in near if _ATTACHED.match(low[person[1] : x[0]])), None)
+        obj = {"role": role}
+        if org is not None:
+            obj["organisation"] = org.id
+        facts.add(person[2], "hasRole", obj, span)
+
+
+@cache
+def _roles(language: str) -> re.Pattern | None:
+    roles = sorted({str(r).casefold() for r in lexicon(language).get("roles") or []}, key=len)
+    alt = "|".join(re.escape(r) for r in reversed(roles))
+    return re.compile(rf"(?<!\w)(?:{alt})(?!\w)") if alt else None
+
+
+def _apposition(gap: str) -> bool:
+    """Text between a person and a role word that keeps them together ("Name, role")."""
+    return len(gap) <= 40 and bool(_APPOSITION.match(gap) or _SECOND_ROLE.match(gap))
