@@ -122,6 +122,11 @@ def find(sentence: str, lex: dict, today: date | None) -> list[tuple[int, str, s
         for word, shift in (lex.get("relative_days") or {}).items():
             for m in re.finditer(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", low):
                 out.append((m.start(), (today + timedelta(days=int(shift))).isoformat(), "date"))
+        for word, shift in (lex.get("relative_years") or {}).items():  # "i fjor", "last year"
+            for m in re.finditer(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", low):
+                if free(*m.span()):
+                    out.append((m.start(), str(today.year + int(shift)), "date"))
+                    taken.append(m.span())
     return _ranges(sentence, sorted(out), lex)
 
 

@@ -13,6 +13,7 @@ from nbkg.extraction.naming import (
     ORG_TYPES,
     _compound_head,
     _sets,
+    extended_names,
     head_type,
     inner_capital,
     lexicon_gazetteer,
@@ -27,6 +28,12 @@ CONNECTORS = {"of", "for", "and", "&", "i", "og", "och", "de", "do", "da", "dos"
 COORDINATORS = {"and", "og", "och", "ja", "e", "und", "sekä", "eller", "or", "ou", "samt"}
 # connectors that, after a company or a person, start a place ("AS i Herøy", "X of Centria")
 _PLACE_CONNECTORS = {"i", "í", "á", "of", "de", "do", "da"}
+# connectors that join a name to its last part ("Smak av Sogn", "Bank of Åland")
+_CLOSERS = {'"', "”", "»", ")", "“", "'"}
+_QUOTES = str.maketrans({q: " " for q in '"«“„'})
+_ARTICLES = {"o", "a", "os", "as", "the"}
+_ADJECTIVE_ENDINGS = ("al", "ais", "ic", "ical", "ico", "ica", "ivo", "iva", "ável", "ível")
+_OF_CONNECTORS = {"av", "af", "of"}
 
 
 def _chunks(
@@ -59,6 +66,16 @@ def _chunks(
                   and not (low in _PLACE_CONNECTORS and (
                       prev.casefold() in legal or _person_start(toks[i:j], sets)))):  # fmt: skip
                 j += 2
+            elif (low in CONNECTORS | {"para"} and j + 2 < len(toks) and j + 2 not in covered
+                  and toks[j + 1].text in _ARTICLES and _is_name_token(toks[j + 2])
+                  and text[t.end : toks[j + 2].start].split() == [toks[j + 1].text]):  # fmt: skip
+                # "Agência Sueca para o Crescimento", "Centre for the Study"
+                j += 3
+            elif (low in COORDINATORS and j + 1 < len(toks) and j + 1 not in covered
+                  and _common_tail(toks, j + 1, text, language)):  # fmt: skip
+                # an adjective closing a name ("Crescimento Económico e Regional")
+                j += 2
+                break
             elif low in legal or low + "." in legal:
                 j += 1
                 if (
@@ -79,9 +96,30 @@ def _chunks(
                 break
             else:
                 break
+        # a year closing a quoted or bracketed name ("Madeira Inteligente 2030")
+        if (j + 1 < len(toks) and toks[j].text.isdigit() and len(toks[j].text) == 4
+                and j not in covered and text[toks[j - 1].end : toks[j].start] == " "
+                and toks[j + 1].text in _CLOSERS and toks[j + 1].start == toks[j].end):  # fmt: skip
+            j += 1
         out.append((i, j))
         i = j
     return out
+
+
+def _common_tail(toks: list[Token], k: int, text: str, language: str) -> bool:
+    """Whether token ``k`` is a capitalised common adjective ending a name ("Regional")."""
+    tok = toks[k]
+    low = tok.text.casefold()
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    return (
+        tok.text[:1].isupper() and tok.text[1:].islower()
+        and text[toks[k - 1].end : tok.start] == " "
+        and (nxt is None or not (_is_name_token(nxt) or nxt.text.casefold() in CONNECTORS)
+             or text[tok.end : nxt.start].strip() != "")
+        and low.endswith(_ADJECTIVE_ENDINGS)
+        and simplemma.is_known(low, language)
+        and not lexicon_gazetteer(language).lookup(tok.text, language, fuzzy=False)
+    )  # fmt: skip
 
 
 def _person_start(span: list[Token], sets: dict) -> bool:
@@ -108,6 +146,9 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
     ] = []  # start, end, label, match, type
     pieces: list[tuple[int, int]] = []
     taken: set[int] = set()
+    for a, b, match in extended_names(toks, text, lang, lexgaz):
+        taken |= set(range(a, b))
+        mentions.append((toks[a].start, toks[b - 1].end, match.name, match, None))
     for gaz in (gazetteer, lexgaz):
         for a, b, match in gaz.scan(toks, text, lang) if gaz is not None else ():
             if b - a >= 2 and not taken & set(range(a, b)) and " " in match.name:
@@ -123,7 +164,8 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
         )
         cut = i
         for k in range(i + 1, j - 1):
-            if not known and toks[k].text.casefold() in COORDINATORS:
+            if (not known and toks[k].text.casefold() in COORDINATORS
+                    and not (k + 2 == j and _common_tail(toks, k + 1, text, lang))):  # fmt: skip
                 chunks.append((cut, k))
                 cut = k + 1
         chunks.append((cut, j))
@@ -151,6 +193,14 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
                 # a known name inside an unknown one splits it only at a connector
                 if (a > 0 and toks[i + a - 1].text.casefold() not in CONNECTORS) or (
                     i + b < j and toks[i + b].text.casefold() not in CONNECTORS
+                ):
+                    continue
+                # ... and a place ending a name after "of" stays in it ("Smak av Sogn")
+                if (
+                    match.type == "Region"
+                    and i + b == j
+                    and a > 1
+                    and toks[i + a - 1].text.casefold() in _OF_CONNECTORS
                 ):
                     continue
                 covered |= set(range(i + a, i + b))
@@ -229,7 +279,8 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             )
         ):
             continue
-        before = text[max(0, start - 40) : start].split()
+        # the cue word may stand before an opening quote ('o projeto "Madeira 2030"')
+        before = text[max(0, start - 40) : start].translate(_QUOTES).split()
         prev = before[-1].casefold() if before else ""
         cue = cue_type or sets["cues"].get(prev)
         if cue is None and prev in sets["locatives"]:

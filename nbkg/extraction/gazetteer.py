@@ -139,8 +139,10 @@ class Gazetteer:
             self._loose.add(key)
             self._strict.discard(key)
         words = [t.text for t in tokens(key)]
-        self.max_tokens = max(self.max_tokens, len(words))
+        self.max_tokens = max(self.max_tokens, len(words), len(tokens(surface)))
         self._firsts.add(words[0])
+        # "Nærings- og fiskeridepartementet" starts with the token "Nærings"
+        self._firsts.add(tokens(surface)[0].text.casefold())
         for word in {fold(w) for w in words if len(w) >= 3}:
             self._postings[word].add(key)
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from nbkg.extraction.gazetteer import Gazetteer
+from nbkg.extraction.gazetteer import Gazetteer, Match
 from nbkg.extraction.lexicon import lexicon
+from nbkg.extraction.text import Token
 
 ORG_TYPES = {"Cluster", "Firm", "ResearchOrganisation", "Funder", "PublicBody", "Other"}
 
@@ -115,6 +116,10 @@ def head_type(words: list[str], language: str) -> str | None:
     return None
 
 
+_FOREIGN = {"en", "pt"}
+_NORDIC = ("sv", "nb", "nn", "da", "fi", "is")
+
+
 def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | None,
              text_after: str) -> tuple[str, str, str | None]:  # fmt: skip
     """(type, name, iri) of a proper-name chunk: known name, known name with a legal form,
@@ -141,13 +146,20 @@ def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | 
         if low.startswith(prefix + " ") or low == prefix:
             return type_, label, None
     head = head_type(core, language) or (len(core) > 1 and _compound_head(core[0], sets))
+    if not head and language in _FOREIGN and len(core) > 1:
+        # a Nordic name in an English or Portuguese text ("Skogsklustret Kronoberg")
+        head = next((h for lang in _NORDIC if (h := _compound_head(core[0], _sets(lang)))), None)
     if head:
         return head, label, None
     if cue and cue != "Region" and not (2 <= len(words) <= 3 and words[0] in sets["first_names"]):
         return cue, label, None
     if legal:
         return "Firm", label, None
-    if _person(words, sets, text_after):
+    if _person(words, sets, text_after) and not (
+        words[0] not in sets["first_names"]
+        and (m := lexgaz.lookup(words[-1], language, fuzzy=False))
+        and m.type in {"Region", "Country"}
+    ):
         return "Person", label, None
     if len(words) > 1 and words[0].isupper():
         # a known body's unit or branch ("SINTEF Ocean", "NIBIO Svanhovd")
@@ -197,3 +209,33 @@ def _person(words: list[str], sets: dict, context: str) -> bool:
     return all(w[1:].islower() for w in words) and bool(
         roles and (roles[0].search(before) or roles[1].match(after))
     )
+
+
+_COUNTY_WORDS = {"län", "fylke", "maakunta", "county", "sýsla", "islands"}
+
+
+def extended_names(
+    toks: list[Token], text: str, lang: str, lexgaz: Gazetteer
+) -> list[tuple[int, int, Match]]:
+    """Known names that go on into a place: a body named by its head noun and a region
+    ("Regionale forskningsfond Innlandet"), a region and its county word ("Västerbotten
+    Län")."""
+    sets = _sets(lang)
+    out = []
+    found = lexgaz.scan(toks, text, lang)
+    for k, (a, b, match) in enumerate(found):
+        if b >= len(toks) or text[toks[b - 1].end : toks[b].start] != " ":
+            continue
+        last = match.name.split()[-1].casefold()
+        nxt = found[k + 1] if k + 1 < len(found) else None
+        if (match.type in ORG_TYPES | {"Programme"} and " " in match.name
+                and sets["heads"].get(last) and nxt and nxt[0] == b
+                and nxt[2].type == "Region"):  # fmt: skip
+            end = nxt[1]
+        elif match.type == "Region" and toks[b].text.casefold() in _COUNTY_WORDS:
+            end = b + 1
+        else:
+            continue
+        label = text[toks[a].start : toks[end - 1].end]
+        out.append((a, end, Match(None, match.type, label)))
+    return out

@@ -9,12 +9,11 @@ import re
 from datetime import date
 from functools import cache
 
-from nbkg.extraction import amounts, dates, roles
+from nbkg.extraction import amounts, literals, roles
 from nbkg.extraction.entities import ORG_TYPES, Entity
 from nbkg.extraction.lexicon import lexicon
+from nbkg.extraction.literals import HOLDERS, PLACES, cues_words
 
-PLACES = {"Region", "Country"}
-HOLDERS = {"Project", "Cluster", "Programme"}
 PAYERS = {"Funder", "Programme", "PublicBody"}
 PREDICATES = (
     "memberOf",
@@ -109,6 +108,7 @@ class Facts:
         self.out: list[dict] = []
         self.seen: set = set()
         self.last: dict[str, Entity] = {}
+        self.prev: list = []  # the mentions of the previous sentence
         low = text.casefold()
         self.main: dict[str, Entity] = {}
         weight: dict[str, float] = {}
@@ -201,10 +201,11 @@ class Facts:
         roles.find(self, sent, low, ms, span)
         self.funding(sent, low, ms, cues, span)
         self.links(low, ms, cues, span)
-        self.places(sent, low, ms, cues, span)
-        self.numbers(sent, low, ms, cues, span)
+        literals.places(self, sent, low, ms, cues, span)
+        literals.numbers(self, sent, low, ms, cues, span)
         for _, _, ent in ms:
             self.last[ent.type] = ent
+        self.prev = ms
 
     # -- predicates -------------------------------------------------------------------------
 
@@ -277,8 +278,19 @@ class Facts:
             for subj in subjects:
                 for x in self.group(right[0], ms):
                     self.add(subj, "collaboratesWith", x[2], span)
+        if cues.get("collaboratesWith"):  # "X tekee Y:n kanssa yhteistyötä"
+            self._postposed(low, ms, span)
+        pending = cues_words(self.lang, "applies")  # "søker om opptak": not yet a member
+        applying = any(re.search(rf"(?<!\w){re.escape(w)}", low) for w in pending)
         for c0, c1, _ in cues.get("partOfProgramme") or []:
             progs = [x for x in ms if x[0] >= c1 and x[2].type == "Programme"]
+            left = [x for x in ms if x[1] <= c0]
+            if progs and left and left[-1][2].type == "Programme" and c0 - left[-1][1] <= 40:
+                if not any(x[2].type in ("Cluster", "Project") for x in left):
+                    self.add(left[-1][2], "partOfProgramme", progs[0][2], span)  # a level of it
+                    continue
+            if applying:
+                continue
             progs = (
                 self.group(progs[0], ms)
                 if progs
@@ -287,6 +299,9 @@ class Facts:
             for x in progs:
                 subj = self.holder(low, ms, c0, ("Cluster", "Project"), exclude=[x[2]])
                 self.add(subj, "partOfProgramme", x[2], span)
+        self._members(low, ms, cues, span)
+
+    def _members(self, low, ms, cues, span):
         for pred, targets in (("memberOf", ("Cluster",)), ("partnerOf", ("Project", "Programme"))):
             for c0, c1, _ in cues.get(pred) or []:
                 named = [x[2] for x in ms if x[2].type in targets]
@@ -311,6 +326,24 @@ class Facts:
                     if x[2].type in kinds and x[2] is not target:
                         self.add(x[2], pred, target, span)
 
+    def _postposed(self, low, ms, span):
+        """Partners named before a postposition ("Y:n kanssa")."""
+        for word in (self.lex.get("cues") or {}).get("collab_after") or []:
+            for m in re.finditer(rf"(?<!\w){re.escape(str(word))}(?!\w)", low):
+                near = [x for x in ms if 0 <= m.start() - x[1] <= 4 and x[2].type in ORG_TYPES]
+                if not near:
+                    continue
+                partners = [near[-1]]
+                for x in reversed([x for x in ms if x[1] <= near[-1][0]]):
+                    gap = self._sent[x[1] : partners[0][0]]
+                    if x[2].type not in ORG_TYPES or not re.fullmatch(r"\s*(?:,|ja|sekä)\s*", gap):
+                        break
+                    partners.insert(0, x)
+                before = [x[2] for x in ms if x[1] <= partners[0][0] and x[2].type in ORG_TYPES]
+                subj = before[0] if before else self.holder(low, ms, partners[0][0])
+                for x in partners:
+                    self.add(subj, "collaboratesWith", x[2], span)
+
     def _back(self, last, ms) -> list:
         out = [last]
         for x in reversed([x for x in ms if x[1] <= last[0]]):
@@ -319,109 +352,6 @@ class Facts:
             else:
                 break
         return out
-
-    def places(self, sent, low, ms, cues, span):
-        preps = {p.casefold() for p in (self.lex.get("cues") or {}).get("located") or []}
-        for i, (a, b, place) in enumerate(ms):
-            if place.type not in PLACES:
-                continue
-            tail = low[b : b + 24]
-            m = re.match(r"^-?\s*(\w+(?:-\w+)?)", tail)
-            if m and any(m.group(1).startswith(w) for w in cues_words(self.lang, "based")):
-                nxt = next((x for x in ms[i + 1 :] if x[0] - b < 40), None)
-                subj = nxt[2] if nxt and nxt[2].type in ORG_TYPES | HOLDERS else None
-                subj = subj or self.ref(low[b : b + 40], ("Cluster", "Project"))
-                self.add(subj, "locatedIn", place, span)
-                continue
-            if i == 0:
-                continue
-            lead = low[max(0, a - 20) : a]
-            prev = ms[i - 1]
-            gap = low[prev[1] : a]
-            words = gap.replace(",", " ").split()
-            if (
-                not words
-                or words[-1] not in preps
-                and not any(gap.rstrip().endswith(c) for _, _, c in cues.get("locatedIn") or [])
-            ):
-                if (
-                    prev[2].type in ORG_TYPES
-                    and re.match(r"^\s*,\s*$", gap)
-                    and (low[b : b + 2].strip() in ("", ".", ",") or b >= len(low.rstrip()) - 1)
-                ):
-                    self.add(prev[2], "locatedIn", place, span)
-                continue
-            if prev[2].type in PLACES and prev[2].type == "Country":
-                continue
-            near = len(words) <= 1 or any(
-                gap.rstrip().endswith(c) for _, _, c in cues.get("locatedIn") or []
-            )
-            if near and re.search(r"\w", lead) and prev[2].type != "Person":
-                self.add(prev[2], "locatedIn", place, span)
-                if (
-                    i + 1 < len(ms)
-                    and ms[i + 1][2].type == "Country"
-                    and re.match(r"^\s*,\s*$", low[b : ms[i + 1][0]])
-                ):
-                    self.add(prev[2], "locatedIn", ms[i + 1][2], span)
-            elif (
-                ms[0][2].type in ORG_TYPES | HOLDERS
-                and re.match(r"\s*(?:är|er|is|on|é|ist|var|was)\s", low[ms[0][1] :])
-                and all(x[2].type in PLACES for x in ms[1:i])
-            ):
-                self.add(ms[0][2], "locatedIn", place, span)
-
-    def numbers(self, sent, low, ms, cues, span):
-        nouns = cues_words(self.lang, "participantCount")
-        subject = (
-            next((x[2] for x in ms if x[2].type == "Cluster"), None)
-            or self.ref(low, ("Cluster",))
-            or self.main.get("Cluster")
-        )
-        for _, number, noun in amounts.counts(sent, self.lang):
-            if any(noun.startswith(n) or noun.endswith(n) for n in nouns):
-                self.add(subject, "participantCount", number, span)
-                break
-        found = dates.find(sent, self.lex, self.today)
-        if not found:
-            return
-        marks = sorted(
-            (c0, p) for p in ("foundedIn", "startDate", "endDate") for c0, _, _ in cues.get(p) or []
-        )
-        for off, value, kind in found:
-            pred = {"start": "startDate", "end": "endDate"}.get(kind)
-            if pred is None:
-                before = [p for c0, p in marks if c0 <= off]
-                after = [p for c0, p in marks if c0 > off]
-                pred = before[-1] if before else (after[0] if after else None)
-            if (
-                pred is None
-                or kind != "date"
-                and not marks
-                and not self.ref(low, ("Project",))
-                and not any(x[2].type == "Project" for x in ms)
-            ):
-                continue
-            if pred == "foundedIn":
-                orgs = [x[2] for x in ms if x[2].type in ORG_TYPES | HOLDERS and x[0] <= off]
-                subj = orgs[-1] if orgs else self.holder(low, ms)
-            else:
-                named = [x[2] for x in ms if x[2].type == "Project"]
-                subj = named[0] if named else self.ref(low, ("Project", "Cluster"))
-                if subj is None and not self.mentions_unknown(low, ("Project",)):
-                    progs = [x[2] for x in ms if x[2].type == "Programme" and x[1] <= off]
-                    subj = progs[-1] if progs and kind != "date" else None
-                    if subj is None and (kind != "date" or marks):
-                        subj = self.main.get("Project")
-                if subj is not None and subj.type == "Cluster":
-                    pred = "foundedIn" if pred == "startDate" else None
-            if pred:
-                self.add(subj, pred, value, span)
-
-
-@cache
-def cues_words(language: str, key: str) -> tuple[str, ...]:
-    return tuple(str(w).casefold() for w in (lexicon(language).get("cues") or {}).get(key) or [])
 
 
 def find(
@@ -435,4 +365,9 @@ def find(
     for span in spans:
         facts._sent = text[span[0] : span[1]]
         facts.sentence(span)
-    return facts.out
+    leads = {(f["object"], f["subject"]) for f in facts.out if f["predicate"] == "coordinatedBy"}
+    return [  # the coordinator of a project is not also listed as its partner
+        f
+        for f in facts.out
+        if f["predicate"] != "partnerOf" or (f["subject"], f["object"]) not in leads
+    ]

@@ -52,16 +52,20 @@ def resolve(mentions, text, lang, gazetteer, lexgaz) -> list[Entity]:
         else:
             type_, name, iri = match.type, match.name, match.iri
         keys = set(variants(label, lang)) | {normalise(name)}
-        if (
-            entities
-            and match is None
-            and " " not in label
-            and label[:1].isupper()
-            and inner_capital(label)
-        ):
+        if entities and match is None and " " not in label and label[:1].isupper():
             prev = max(entities, key=lambda e: e.mentions[-1][1])
             gap = text[prev.mentions[-1][1] : start]
-            if gap.strip() in {"(", "–", "-", "—", ", (", "«"} and len(gap) <= 4:
+            if (
+                gap.strip() in {"(", "–", "-", "—", ", (", "«"}
+                and len(gap) <= 4
+                and (
+                    inner_capital(label)
+                    or (gap.strip() == "(" and _short(label, prev.name))
+                    or (gap.strip() == "(" and _translated(label, prev, type_, text, end))
+                )
+            ):
+                if type_ == "Funder" and prev.type in {"Other", "PublicBody"}:
+                    prev.type = type_
                 prev.mentions.append((start, end))
                 for k in keys:
                     by_key.setdefault(k, prev)
@@ -76,11 +80,42 @@ def resolve(mentions, text, lang, gazetteer, lexgaz) -> list[Entity]:
             entities.append(entity)
         elif entity.type == "Other" and type_ != "Other":
             entity.type = type_
+        if entity.name.isupper() and " " in entity.name and not name.isupper():
+            # a name first written in capitals ("SKOGSKLUSTRET KRONOBERG") takes its case
+            # from a later mention ("Skogsklustret Kronoberg")
+            if normalise(name) == normalise(entity.name):
+                entity.name = name
         entity.mentions.append((start, end))
         for k in keys:
             by_key.setdefault(k, entity)
         entity.keys |= keys
     return entities
+
+
+def _short(label: str, name: str) -> bool:
+    """Whether ``label`` may be a short form of ``name`` ("Luke" for "Luonnonvarakeskus",
+    "Kamk" for "Kajaanin ammattikorkeakoulu"): same first letter, its letters in order."""
+    low, rest = label.casefold(), name.casefold()
+    if len(low) < 2 or len(low) >= len(rest) or low[0] != rest[0]:
+        return False
+    pos = 0
+    for c in low:
+        pos = rest.find(c, pos) + 1
+        if not pos:
+            return False
+    return True
+
+
+def _translated(label: str, prev: Entity, type_: str, text: str, end: int) -> bool:
+    """Whether a bracketed word is the original name of a translated one ("Agência Sueca
+    para o Crescimento Económico e Regional (Tillväxtverket)"): one word closing the
+    bracket after a name of two or more words, not a place."""
+    return (
+        len(prev.name.split()) >= 2
+        and text[end : end + 1] == ")"
+        and type_ not in {"Region", "Country", "Person"}
+        and prev.type in ORG_TYPES
+    )
 
 
 def _surname(label: str, entities: list[Entity]) -> Entity | None:

@@ -12,6 +12,9 @@ _OF = re.compile(r"^[\s,]*(?:\w+\s+)?$")
 _LEADS = re.compile(r"^[\s:,]*(?:(?:er|är|is|on|é|var|was)\s+)?(?:\w+\s+){0,2}$")
 _ATTACHED = re.compile(r"^\s*(?:,|\w+)\s*$")
 _APPOSITION = re.compile(r"^\s*(?:[,(–-]|\s)\s*(?:[^\s.,;:!?]+\s+){0,2}$")
+_POSSESSIVE = re.compile(  # "O seu diretor executivo, X": the previous sentence's subject
+    r"(?<!\w)(?:o seu|a sua|its|their|dess|dets|deras|deres|hennes|þess)\s+(?:\w+\s+)?$"
+)
 _SECOND_ROLE = re.compile(r"^\s*,[^.;!?\"”]*\s(?:og|och|and|ja|e)\s+$")
 
 
@@ -47,25 +50,57 @@ def find(facts, sent: str, low: str, ms: list, span: tuple[int, int]) -> None:
         org = next((x[2] for x in after_role if _OF.match(low[r1 : x[0]])), None)
         if org is None:
             org = next((x[2] for x in reversed(orgs) if 0 <= r0 - x[1] <= 3), None)
+        if org is None:  # "framkvæmdastjóri klasans", "leder av prosjektet"
+            org = _referred(facts, low[r1 : r1 + 30])
         if org is None and stem_in(role, cues.get("project_stems") or []):
             org = facts.holder(low, ms, types=("Project",))
-            org = org if org is not None and org.type == "Project" else None
+            org = org if org is not None and org.type == "Project" else facts.main.get("Project")
         if org is None and stem_in(role, cues.get("cluster_stems") or []):
             org = facts.main.get("Cluster")
+        if org is None and _POSSESSIVE.search(low[max(0, r0 - 30) : r0]):
+            prev = [x[2] for x in facts.prev if x[2].type in ORG_TYPES]
+            org = prev[0] if prev else None
         if org is None:  # "Name fra Org", "Name, Org"
             near = [x for x in orgs if 0 <= x[0] - person[1] <= 12]
             org = next((x[2] for x in near if _ATTACHED.match(low[person[1] : x[0]])), None)
+        said = [
+            f
+            for f in facts.out
+            if f["predicate"] == "hasRole"
+            and f["subject"] == person[2].id
+            and f["object"]["role"].casefold() == role.casefold()
+        ]
+        if said:  # the same person's role restated ("Projektledare Magnus Persson")
+            continue
         obj = {"role": role}
         if org is not None:
             obj["organisation"] = org.id
         facts.add(person[2], "hasRole", obj, span)
 
 
+def _referred(facts, tail: str):
+    """The project or cluster named by a reference word right after a role."""
+    m = re.match(r"^\s+(?:(?:i|av|of|do|da|for|för|hos)\s+)?(\w+(?:\s\w+)?)", tail)
+    for type_ in ("Cluster", "Project"):
+        rx = facts.refs.get(type_)
+        if m and rx is not None and rx.match(m.group(1)):
+            return facts.main.get(type_)
+    return None
+
+
 @cache
 def _roles(language: str) -> re.Pattern | None:
     roles = sorted({str(r).casefold() for r in lexicon(language).get("roles") or []}, key=len)
-    alt = "|".join(re.escape(r) for r in reversed(roles))
+    alt = "|".join(_gendered(re.escape(r), language) for r in reversed(roles))
     return re.compile(rf"(?<!\w)(?:{alt})(?!\w)") if alt else None
+
+
+def _gendered(pattern: str, language: str) -> str:
+    """Portuguese titles in either gender: "gestor(a) de projeto", "diretora executiva"."""
+    if language != "pt":
+        return pattern
+    pattern = re.sub(r"or(?=\\ |$)", "ora?", pattern)
+    return re.sub(r"ivo(?=\\ |$)", "iv[oa]", pattern)
 
 
 def _apposition(gap: str) -> bool:
