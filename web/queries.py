@@ -26,7 +26,7 @@ from nbkg.graph.store import QueryError, StoreError
 from nbkg.web import negotiation
 from nbkg.web.backend import get_pool
 from nbkg.web.pool import Job, PoolBusyError, QueryTimeoutError
-from nbkg.web.sparql import problem
+from nbkg.web.sparql import problem, with_counts
 
 bp = Blueprint("queries", __name__)
 
@@ -163,15 +163,7 @@ def _problem(err: RequestFailedError) -> Response:
 
 
 def _with_counts(response: Response, result: Any) -> Response:
-    cap = int(current_app.config["ROW_CAP"])
-    response.headers["Vary"] = "Accept"
-    response.headers["NBKG-Row-Cap"] = str(cap)
-    if result.rows is not None:
-        response.headers["NBKG-Rows"] = str(result.rows)
-    response.headers["NBKG-Truncated"] = "true" if result.truncated else "false"
-    if result.truncated:
-        response.headers["Warning"] = f'199 nbkg "answer cut at the row cap of {cap} rows"'
-    return response
+    return with_counts(response, result, int(current_app.config["ROW_CAP"]))
 
 
 def _listing_json() -> Response:

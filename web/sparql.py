@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from nbkg.graph.answers import Answer
 from nbkg.graph.sparql import query_form
 from nbkg.graph.store import QueryError, StoreError
 from nbkg.web import negotiation
@@ -67,6 +68,11 @@ def answer(asked: QueryRequest) -> Response:
     except StoreError as err:
         return problem(502, str(err))
     response = Response(result.body, content_type=negotiation.media_type(result.fmt))
+    return with_counts(response, result, cap)
+
+
+def with_counts(response: Response, result: Answer, cap: int) -> Response:
+    """State how many rows an answer carries and whether the row cap cut it."""
     response.headers["Vary"] = "Accept"
     response.headers["NBKG-Row-Cap"] = str(cap)
     if result.rows is not None:
