@@ -10,19 +10,13 @@ and follows a link; it uses the search box and its suggestions. No browser is do
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -52,51 +46,10 @@ WAIT = 15.0
 EXAMPLE = "entities-per-class"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def site(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``nbkg serve`` over a copy of the built store (the server locks its store folder);
-    yields the site's base URL."""
-    folder = tmp_path_factory.mktemp("browser")
-    store = folder / "store"
-    shutil.copytree(built_store, store)
-    nbkg = Path(sys.executable).with_name("nbkg")
-    command = [str(nbkg)] if nbkg.exists() else [shutil.which("nbkg") or "nbkg"]
-    port = _free_port()
-    log = (folder / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [*command, "serve", "--store", str(store), "--port", str(port), "--threads", "8"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, "NBKG_QUERY_WORKERS": "2", "NBKG_QUERY_TIMEOUT": "10"},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if requests.get(f"{base}/", timeout=2).status_code < 500:
-                    break
-            except requests.ConnectionError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"nbkg serve did not start:\n{(folder / 'serve.log').read_text()}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+def site(served: str) -> str:
+    """The session's real ``nbkg serve`` (see tests/web/conftest.py); its base URL."""
+    return served
 
 
 @pytest.fixture(scope="module")
