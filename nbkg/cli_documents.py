@@ -64,16 +64,11 @@ def extract_command(file: Path, language: str | None, fmt: str, store: str | Non
         if fmt == "json":
             click.echo(json.dumps(result, ensure_ascii=False, indent=2))
             return
+        from nbkg.extraction.ingest import store_types
         from nbkg.loaders.documents import DocumentLoader, document_extraction
 
-        def types_of(iri):  # noqa: ANN001, ANN202
-            if linked is None:
-                return set()
-            rows = linked.select("SELECT DISTINCT ?t WHERE { ?s a ?t }", {"s": iri})
-            return {row["t"] for row in rows}
-
         source = DocumentLoader().source(file)
-        extraction = document_extraction(source, text, result, types_of)
+        extraction = document_extraction(source, text, result, store_types(linked))
         click.echo(extraction.graph.serialize(format="turtle"), nl=False)
     finally:
         if linked is not None:

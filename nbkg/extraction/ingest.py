@@ -16,7 +16,7 @@ from rdflib import URIRef
 
 from nbkg.graph.build import SourceReport, load
 from nbkg.graph.store import Store
-from nbkg.loaders.documents import DocumentContext, DocumentLoader
+from nbkg.loaders.documents import DocumentContext, DocumentLoader, TypesOf
 
 _TYPES = "SELECT DISTINCT ?type WHERE { ?s a ?type }"
 
@@ -27,11 +27,7 @@ def ingest(store: Store, paths: Iterable[Path]) -> list[SourceReport]:
     from nbkg.extraction.gazetteer import Gazetteer
 
     gazetteer = Gazetteer.from_store(store)
-
-    @lru_cache(maxsize=100_000)
-    def types_of(iri: URIRef) -> set[URIRef]:
-        return {row["type"] for row in store.select(_TYPES, {"s": iri})}  # type: ignore[misc]
-
+    types_of = store_types(store)
     loader = DocumentLoader()
     sources = [loader.source(Path(p)) for p in paths]
     previous = DocumentLoader.context
@@ -42,3 +38,15 @@ def ingest(store: Store, paths: Iterable[Path]) -> list[SourceReport]:
         return load(store, sources)
     finally:
         DocumentLoader.context = previous
+
+
+def store_types(store: Store | None) -> TypesOf:
+    """The classes the store gives an IRI, looked up once per IRI (none without a store)."""
+
+    @lru_cache(maxsize=100_000)
+    def types_of(iri: URIRef) -> set[URIRef]:
+        if store is None:
+            return set()
+        return {row["type"] for row in store.select(_TYPES, {"s": iri})}  # type: ignore[misc]
+
+    return types_of
