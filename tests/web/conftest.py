@@ -47,7 +47,13 @@ SERVED_SETTINGS = {
 
 
 @pytest.fixture(scope="session")
-def served(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def served_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder of the served copy: ``store/`` and the server's log."""
+    return tmp_path_factory.mktemp("served")
+
+
+@pytest.fixture(scope="session")
+def served(built_store: Path, served_home: Path) -> Iterator[str]:
     """`nbkg serve` (waitress) in its own process, over a copy of the built store (the
     server holds a lock on the store's folder); yields the base URL, e.g. http://127.0.0.1:P."""
     import os
@@ -59,7 +65,7 @@ def served(built_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
     import requests
 
-    home = tmp_path_factory.mktemp("served")
+    home = served_home
     store = home / "store"
     shutil.copytree(built_store, store)
     with socket.socket() as sock:

@@ -13,9 +13,11 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
+from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import (
@@ -30,6 +32,8 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from nbkg.cli import main
 
 pytestmark = pytest.mark.server
 
@@ -254,3 +258,14 @@ def test_curl_gets_turtle_for_an_entity_iri(served: str) -> None:
     assert meta == "text/turtle; charset=utf-8 200"
     graph = Graph().parse(data=body, format="turtle")
     assert (None, None, None) in graph and len(graph) > 20
+
+
+def test_a_served_store_refuses_a_build_and_keeps_answering(served: str, served_home: Path) -> None:
+    """`nbkg build` on the store `nbkg serve` reads would change files under its readers."""
+    result = CliRunner().invoke(
+        main, ["build", "--store", str(served_home / "store"), "--no-release"]
+    )
+    assert result.exit_code == 1
+    assert "nbkg serve" in result.output
+    answer = requests.get(f"{served}/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+    assert answer.json()["boolean"] is True
