@@ -12,7 +12,7 @@ from nbkg.extraction.contract import problems, read_text
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parents[2] / "shared" / "seeds"
-CORPUS = sorted((HERE / "corpus").glob("*.json")) + sorted((HERE / "heldout").glob("*.json"))
+CORPUS = [p for d in ("corpus", "heldout", "heldout2") for p in sorted((HERE / d).glob("*.json"))]
 SEED_GOLD = sorted((HERE / "gold" / "seeds").glob("*.json"))
 
 
