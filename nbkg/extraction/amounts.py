@@ -89,13 +89,15 @@ def find(sentence: str, language: str) -> list[tuple[int, int, int, str]]:
 
 
 def counts(sentence: str, language: str) -> list[tuple[int, int, str]]:
-    """(offset, number, following word) of stated counts: digits, "40-tal", number words."""
+    """(offset, number, following word) of stated counts: digits, "40-tal", number words,
+    compound number words ("tjueåtte", "twenty-eight", "tuttugu og sex")."""
     lex = lexicon(language)
     words = {str(k).casefold(): int(v) for k, v in (lex.get("number_words") or {}).items()}
     suffixes = [s for s in lex.get("approx_suffixes") or [] if s]
     out = []
     pattern = re.compile(
-        r"(?<![\w.,])(\d+|[^\W\d_]+)((?:-?talet|-?tal|-?talls|-?tals)?)\s+(?:[^\W\d_]+\s+)?([^\W\d_][\w-]*)"
+        r"(?<![\w.,])(\d+|[^\W\d_]+(?:-[^\W\d_]+)?(?: (?:og|och|e|and|ja) [^\W\d_]+)?)"
+        r"((?:-?talet|-?tal|-?talls|-?tals)?)(?=\s+(?:[^\W\d_]+\s+)?([^\W\d_][\w-]*))"
     )
     for m in pattern.finditer(sentence):
         raw, suffix, noun = m.group(1).casefold(), m.group(2), m.group(3).casefold()
@@ -103,14 +105,42 @@ def counts(sentence: str, language: str) -> list[tuple[int, int, str]]:
             number = int(raw)
             if 1900 <= number <= 2100 and not suffix:
                 continue
-        elif raw in words and (words[raw] >= 10 or suffix):
-            number = words[raw]
+        elif (value := word_number(raw, words)) is not None and (value >= 10 or suffix):
+            number = value
         else:
             continue
         if suffix and suffix not in suffixes and suffix.lstrip("-") not in suffixes:
             continue
-        out.append((m.start(), number, noun))
-        following = sentence[m.end(2) :].split()
-        if len(following) > 1:
-            out.append((m.start(), number, following[1].casefold().strip(".,;:")))
+        following = [w.casefold().strip(".,;:") for w in sentence[m.end(2) :].split()[:2]]
+        for word in dict.fromkeys([noun, *following]):
+            out.append((m.start(), number, word))
     return out
+
+
+def word_number(raw: str, words: dict[str, int]) -> int | None:
+    """The value of a number word, or of tens and units written together ("tjueåtte",
+    "kaksikymmentäkahdeksan"), with a hyphen ("twenty-eight") or a conjunction ("tuttugu og
+    sex", "vinte e oito"), units first in Danish ("otteogtyve")."""
+    if raw in words:
+        return words[raw]
+    parts = raw.split()
+    if len(parts) == 3:
+        tens, unit = words.get(parts[0]), words.get(parts[2])
+        if tens in _TENS and unit is not None and 0 < unit < 10:
+            return tens + unit
+        return None
+    for word, tens in words.items():
+        if tens not in _TENS:
+            continue
+        if raw.startswith(word):
+            unit = words.get(raw[len(word) :].lstrip("-"))
+            if unit is not None and 0 < unit < 10:
+                return tens + unit
+        if raw.endswith("og" + word):
+            unit = words.get(raw[: -len(word) - 2])
+            if unit is not None and 0 < unit < 10:
+                return tens + unit
+    return None
+
+
+_TENS = frozenset(range(20, 100, 10))

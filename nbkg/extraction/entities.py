@@ -96,14 +96,23 @@ def _chunks(
                 break
             else:
                 break
-        # a year closing a quoted or bracketed name ("Madeira Inteligente 2030")
-        if (j + 1 < len(toks) and toks[j].text.isdigit() and len(toks[j].text) == 4
+        # a year closing a quoted or bracketed name ("Madeira Inteligente 2030") or the name
+        # of a project ("projektet Fiberförpack 2030")
+        if (j < len(toks) and toks[j].text.isdigit() and len(toks[j].text) == 4
                 and j not in covered and text[toks[j - 1].end : toks[j].start] == " "
-                and toks[j + 1].text in _CLOSERS and toks[j + 1].start == toks[j].end):  # fmt: skip
+                and (j + 1 < len(toks) and toks[j + 1].text in _CLOSERS
+                     and toks[j + 1].start == toks[j].end
+                     or _project_word(toks[i].text, sets)
+                     or i > 0 and _project_word(toks[i - 1].text, sets))):  # fmt: skip
             j += 1
         out.append((i, j))
         i = j
     return out
+
+
+def _project_word(word: str, sets: dict) -> bool:
+    low = word.casefold()
+    return sets["cues"].get(low) == "Project" or sets["heads"].get(low) == "Project"
 
 
 def _common_tail(toks: list[Token], k: int, text: str, language: str) -> bool:
@@ -282,7 +291,12 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
         # the cue word may stand before an opening quote ('o projeto "Madeira 2030"')
         before = text[max(0, start - 40) : start].translate(_QUOTES).split()
         prev = before[-1].casefold() if before else ""
+        if prev.endswith(",") and text[end : end + 1] in (",", ")"):
+            prev = prev[:-1]  # an apposition ("The project, MycoPack Nordic, starts")
         cue = cue_type or sets["cues"].get(prev)
+        if cue in ("Project", "Programme") and " " not in label:
+            end = _sentence_cased(text, end, sets)
+            label = text[start:end]
         if cue is None and prev in sets["locatives"]:
             cue = "Region"
         mentions.append((start, end, label, None, cue))
@@ -310,7 +324,11 @@ def _strip_lead(
             break
         low = first.casefold()
         m = _LEAD_DASH.match(label)
-        if low in sets["roles"]:
+        if first.islower() and (low in sets["cues"] or low in sets["heads"]):
+            # a type word left after a dropped article ("O projeto ResiFlor")
+            cue = sets["cues"].get(low) or sets["heads"].get(low)
+            skip = len(first) + 1
+        elif low in sets["roles"]:
             nxt, _, after = rest.partition(" ")
             skip = len(first) + 1 + (len(nxt) + 1 if nxt.casefold() in CONNECTORS and after else 0)
         elif m:
@@ -326,6 +344,22 @@ def _strip_lead(
             break
         start += skip
     return start, end, cue
+
+
+_LOWER_TAIL = re.compile(r" (\w+)((?: [^\W\d_A-ZÆØÅÄÖÞÐÁÉÍÓÚ][\w-]*){1,3})(?=[.,;:()\n]|$)")
+
+
+def _sentence_cased(text: str, end: int, sets: dict) -> int:
+    """The end of a programme's or project's name written in sentence case after its type
+    word ("programmet Cirkulär och biobaserad ekonomi.", "prosjektet Tre i tett by,"): a
+    connector and up to three lower-case words running to a punctuation mark."""
+    m = _LOWER_TAIL.match(text, end)
+    if not m or m.group(1).casefold() not in CONNECTORS | COORDINATORS:
+        return end
+    words = m.group(2).split()
+    if any(w.casefold() in sets["stop"] or w.casefold() in CONNECTORS for w in words):
+        return end
+    return m.end()
 
 
 def _written_inside(text: str, label: str) -> bool:
