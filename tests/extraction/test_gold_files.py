@@ -12,7 +12,8 @@ from nbkg.extraction.contract import problems, read_text
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parents[2] / "shared" / "seeds"
-CORPUS = [p for d in ("corpus", "heldout", "heldout2") for p in sorted((HERE / d).glob("*.json"))]
+SETS = ("corpus", "heldout", "heldout2", "heldout3")
+CORPUS = [p for d in SETS for p in sorted((HERE / d).glob("*.json"))]
 SEED_GOLD = sorted((HERE / "gold" / "seeds").glob("*.json"))
 
 
