@@ -9,10 +9,10 @@ import re
 from datetime import date
 from functools import cache
 
-from nbkg.extraction import amounts, literals, roles
+from nbkg.extraction import funding, literals, roles
 from nbkg.extraction.entities import ORG_TYPES, Entity
 from nbkg.extraction.lexicon import lexicon
-from nbkg.extraction.literals import HOLDERS, PLACES, cues_words
+from nbkg.extraction.literals import PLACES, cues_words
 
 PAYERS = {"Funder", "Programme", "PublicBody"}
 PREDICATES = (
@@ -199,7 +199,7 @@ class Facts:
         )
         cues = {p: _find(low, rx) for p, rx in self.cuelist.items()}
         roles.find(self, sent, low, ms, span)
-        self.funding(sent, low, ms, cues, span)
+        funding.find(self, sent, low, ms, cues, span)
         self.links(low, ms, cues, span)
         literals.places(self, sent, low, ms, cues, span)
         literals.numbers(self, sent, low, ms, cues, span)
@@ -208,57 +208,6 @@ class Facts:
         self.prev = ms
 
     # -- predicates -------------------------------------------------------------------------
-
-    def funding(self, sent, low, ms, cues, span):
-        found = cues.get("fundedBy") or []
-        if not found:
-            return
-        budget = cues.get("budget") or []
-        recipient = None
-        for c0, c1, phrase in found:
-            right = [x for x in ms if x[0] >= c1 and x[2].type in PAYERS | {"Other"}]
-            left = [x for x in ms if x[1] <= c0 and x[2].type in PAYERS]
-            passive = phrase.endswith(_PASSIVE) or not left
-            if not phrase.endswith(_PASSIVE):  # a programme pays when it is what money is from
-                right = [
-                    x
-                    for x in right
-                    if x[2].type != "Programme" or _FROM.search(low[max(0, x[0] - 30) : x[0]])
-                ]
-            if passive and right:
-                funders = self.group(right[0], ms)
-                funders = [x for x in funders if x[2].type in PAYERS | {"Other"}]
-                recipient = self.holder(
-                    low, ms, c0, HOLDERS | ORG_TYPES - {"Funder"}, exclude=[x[2] for x in funders]
-                )
-                named = [x[2] for x in ms if x[1] <= c0 and x[2].type in HOLDERS]
-                if named:
-                    recipient = named[-1]
-                else:
-                    here = recipient in [x[2] for x in ms]
-                    recipient = self.ref(low, ("Project", "Cluster", "Programme")) or (
-                        recipient if here else self.topic
-                    )
-            elif left:
-                funders = self.group(left[-1], ms)
-                funders = [x for x in funders if x[1] <= c0]
-                kinds = HOLDERS | ORG_TYPES - {"Funder"}
-                named = [x[2] for x in ms if x[0] >= c1 and x[2].type in kinds]
-                exclude = [x[2] for x in funders]
-                recipient = named[0] if named else self.holder(low, ms, None, exclude=exclude)
-            else:
-                recipient = self.holder(low, ms)
-                funders = []
-            for _, _, funder in funders:
-                if funder.type in {"PublicBody", "Other"}:
-                    funder.type = "Funder"
-                self.add(recipient, "fundedBy", funder, span)
-                if funder.type == "Programme" and not roles.stem_in(funder.name, self.funds):
-                    self.add(recipient, "partOfProgramme", funder, span)
-        for a, _, amount, currency in amounts.find(sent, self.lang):
-            if any(0 <= a - b1 <= 30 or b0 <= a < b1 for b0, b1, _ in budget):
-                continue
-            self.add(recipient, "fundingAmount", {"amount": amount, "currency": currency}, span)
 
     def links(self, low, ms, cues, span):
         for c0, c1, _ in cues.get("coordinatedBy") or []:

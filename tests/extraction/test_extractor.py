@@ -138,3 +138,28 @@ def test_output_keeps_the_contract(path: Path):
     text = path.read_text(encoding="utf-8")
     doc = extract(text, document=path.name)
     assert problems(doc, text) == []
+
+
+def test_funding_clause_by_clause_keeps_one_recipient():
+    text = (
+        "Prosjektet TareBio starta i januar. Forskningsrådet har bevilget 16 MNOK til "
+        "prosjektet, og Nordland fylkeskommune har lagt 2,5 millioner kroner på bordet."
+    )
+    doc = extract(text, document="t.txt", language="nb")
+    assert set(facts(doc, "fundedBy")) >= {
+        ("TareBio", "Forskningsrådet"),
+        ("TareBio", "Nordland fylkeskommune"),
+    }
+    amounts_ = [v["amount"] for s, v in facts(doc, "fundingAmount") if s == "TareBio"]
+    assert sorted(amounts_) == [2500000, 16000000]
+
+
+def test_funding_from_a_programme_named_in_a_relative_clause():
+    text = (
+        "SlamGass er eitt av prosjekta i ordninga Bedriftsnettverk, som Forskingsrådet og "
+        "Siva finansierer i fellesskap, og har fått 9,8 millionar kroner derifrå."
+    )
+    doc = extract(text, document="t.txt", language="nn")
+    found = set(facts(doc, "fundedBy"))
+    assert ("SlamGass", "Siva") not in found
+    assert ("SlamGass", {"amount": 9800000, "currency": "NOK"}) in facts(doc, "fundingAmount")
