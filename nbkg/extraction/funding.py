@@ -30,17 +30,23 @@ class Clause:
     relative: bool  # opens with "som", "which", "sem", "joka"...
 
 
+_AND = {"og", "och", "and", "e", "ja", "sekä", "samt"}
+
+
 @cache
-def _splitter(language: str) -> re.Pattern[str]:
+def _splitter(language: str, lists: bool = False) -> re.Pattern[str]:
     joins = cues_words(language, "clause_joins") + cues_words(language, "relatives")
+    if lists:  # a list of names goes on over "and" and over a relative clause
+        joins = tuple(w for w in cues_words(language, "clause_joins") if w not in _AND)
     alt = "|".join(re.escape(w) for w in sorted(joins, key=len, reverse=True))
     return re.compile(rf"(?:,|;|\s[–-])\s+(?=(?:{alt})\s)" if alt else r";")
 
 
-def clauses(low: str, language: str) -> list[Clause]:
-    """The clauses of a (case-folded) sentence."""
+def clauses(low: str, language: str, lists: bool = False) -> list[Clause]:
+    """The clauses of a (case-folded) sentence; with ``lists``, only those a list of names
+    does not run across ("..., mens X og Y er partnere")."""
     relatives = cues_words(language, "relatives")
-    cuts = [m.end() for m in _splitter(language).finditer(low)]
+    cuts = [m.end() for m in _splitter(language, lists).finditer(low)]
     bounds = [0, *cuts, len(low)]
     out = []
     for a, b in zip(bounds, bounds[1:], strict=False):

@@ -28,6 +28,8 @@ PREDICATES = (
     "participantCount",
     "locatedIn",
     "budget",
+    "launches",
+    "initiators",
 )
 _PASSIVE = (
     " av",
@@ -46,10 +48,10 @@ _PASSIVE = (
     ":",
     " hos",
 )
+_RELATIONS = {"memberOf", "partnerOf", "fundedBy", "coordinatedBy", "collaboratesWith"}
 _COORD = re.compile(
     r"^\s*(?:,|and|og|och|ja|sekä|e|y|&|samt|und|ok|eller|or|as well as|"
-    r"i tillegg til|samt även|as also|og)?\s*(?:\w+(?:-\w+)?\s+)?$",
-    re.I,
+    r"i tillegg til|samt även|as also|og)?\s*(?:[^\W\d_A-ZÆØÅÄÖ][\w-]*\s+){0,3}$",
 )
 _FROM = re.compile(
     r"(?<!\w)(?:" + "|".join(p.strip() for p in _PASSIVE[:-2]) + r")\s+(?:\w+\s+){0,2}$"
@@ -251,8 +253,12 @@ class Facts:
         self._members(low, ms, cues, span)
 
     def _members(self, low, ms, cues, span):
+        parts = funding.clauses(low, self.lang, lists=True)
+        whole = ms
         for pred, targets in (("memberOf", ("Cluster",)), ("partnerOf", ("Project", "Programme"))):
             for c0, c1, _ in cues.get(pred) or []:
+                clause = next(c for c in parts if c.start <= c0 < c.end or c.end == len(low))
+                ms = [x for x in whole if clause.start <= x[0] < clause.end]
                 named = [x[2] for x in ms if x[2].type in targets]
                 target = (
                     next((t for t in named if t is self.main.get(targets[0])), None)
@@ -264,7 +270,13 @@ class Facts:
                 right = [x for x in ms if x[0] >= c1 and x[2].type in kinds and x[2] is not target]
                 left = [x for x in ms if x[1] <= c0 and x[2].type in kinds and x[2] is not target]
                 if right:
-                    later = [c for p, f in cues.items() if p != pred for c, _, _ in f if c > c1]
+                    later = [
+                        c
+                        for p, f in cues.items()
+                        if p != pred and p in _RELATIONS
+                        for c, _, _ in f
+                        if c > c1
+                    ]
                     stop = min(later + [len(low)])
                     members = [x for x in right if x[0] < stop] or self.group(right[0], ms)
                 elif left:
@@ -274,6 +286,30 @@ class Facts:
                 for x in members:
                     if x[2].type in kinds and x[2] is not target:
                         self.add(x[2], pred, target, span)
+        self._launches(low, whole, cues, span)
+        self._initiators(low, whole, cues, span)
+
+    def _initiators(self, low, ms, cues, span):
+        """ "på initiativ av X og Y": the project or cluster the sentence is about has them
+        as partners."""
+        for c0, c1, _ in cues.get("initiators") or []:
+            right = [x for x in ms if x[0] >= c1 and x[2].type in ORG_TYPES - {"Cluster"}]
+            if not right or right[0][0] - c1 > 40:
+                continue
+            target = self.holder(low, ms, c0, ("Project", "Cluster"), exclude=[right[0][2]])
+            for x in self.group(right[0], ms):
+                if target is not None and x[2].type in ORG_TYPES:
+                    self.add(x[2], "partnerOf", target, span)
+
+    def _launches(self, low, ms, cues, span):
+        """ "X har satt i gang prosjektet Y", "X käynnistää Y-hankkeen": X is a partner."""
+        for c0, c1, _ in cues.get("launches") or []:
+            left = [x for x in ms if x[1] <= c0 and x[2].type in ORG_TYPES]
+            projects = [x[2] for x in ms if x[2].type == "Project" and x[0] >= c1]
+            target = projects[0] if projects else self.ref(low[c1:], ("Project",))
+            subject = left[-1][2] if left else self.ref(low[:c0], ("Cluster",))
+            if target is not None and subject is not None and subject.type in ORG_TYPES:
+                self.add(subject, "partnerOf", target, span)
 
     def _postposed(self, low, ms, span):
         """Partners named before a postposition ("Y:n kanssa")."""
