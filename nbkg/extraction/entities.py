@@ -294,7 +294,7 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
         if prev.endswith(",") and text[end : end + 1] in (",", ")"):
             prev = prev[:-1]  # an apposition ("The project, MycoPack Nordic, starts")
         cue = cue_type or sets["cues"].get(prev)
-        if cue in ("Project", "Programme") and " " not in label:
+        if cue in ("Project", "Programme") and " " not in label or _org_head_last(label, sets):
             end = _sentence_cased(text, end, sets)
             label = text[start:end]
         if cue is None and prev in sets["locatives"]:
@@ -346,7 +346,15 @@ def _strip_lead(
     return start, end, cue
 
 
-_LOWER_TAIL = re.compile(r" (\w+)((?: [^\W\d_A-ZÆØÅÄÖÞÐÁÉÍÓÚ][\w-]*){1,3})(?=[.,;:()\n]|$)")
+_LOWER_TAIL = re.compile(r" (\w+)((?: [^\W\d_A-ZÆØÅÄÖÞÐÁÉÍÓÚ][\w-]*){1,3})(?=[.,;:)\n]| ?\(|$)")
+
+
+def _org_head_last(label: str, sets: dict) -> bool:
+    """Whether a name ends in an organisation's head noun that a field may follow
+    ("Norsk institutt" for bioøkonomi)."""
+    words = label.split()
+    head = sets["heads"].get(words[-1].casefold()) if len(words) > 1 else None
+    return head in ("ResearchOrganisation", "PublicBody", "Other", "Funder")
 
 
 def _sentence_cased(text: str, end: int, sets: dict) -> int:

@@ -132,6 +132,10 @@ def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | 
         if match:
             # a town named as a municipality ("kommunerna Helsingborg och Landskrona")
             type_ = cue if match.type == "Region" and cue == "PublicBody" else match.type
+            if gaz is gazetteer and type_ in {"PublicBody", "Other"}:
+                # a body the graph files as public that the lexicon knows as a funder
+                known = lexgaz.lookup(label, language, fuzzy=False)
+                type_ = "Funder" if known and known.type == "Funder" else type_
             return type_, match.name, match.iri
     words = label.split()
     legal = len(words) > 1 and words[-1].casefold() in sets["legal"]
