@@ -33,11 +33,21 @@ def places(self, sent, low, ms, cues, span):
             if subj is not None and subj.type in HOLDERS:
                 self.add(subj, "locatedIn", place, span)
             continue
+        office = _office(self, low, ms, i, cues)
+        if office is not None:  # "Klyngen holder til i Bodø", "X, som har sitt kansli i Y"
+            self.add(office, "locatedIn", place, span)
+            continue
         if i == 0:
             continue
         lead = low[max(0, a - 20) : a]
         prev = ms[i - 1]
-        gap = low[prev[1] : a]
+        if prev[2].type == "Region" and place.type == "Country" and i >= 2:
+            # "Nofima í Tromsø í Noregi", "de Ålesund, na Noruega": the organisation is in both
+            holder = _placed(self, low, ms, i - 1, preps, cues)
+            if holder is not None and re.fullmatch(r"\s*,?\s*\w*\s*", low[prev[1] : a]):
+                self.add(holder, "locatedIn", place, span)
+                continue
+        gap = re.sub(r"\([^()]*\)", " ", low[prev[1] : a])
         words = gap.replace(",", " ").split()
         if (
             not words
@@ -123,6 +133,31 @@ def numbers(self, sent, low, ms, cues, span):
                 pred = "foundedIn" if pred == "startDate" else None
         if pred:
             self.add(subj, pred, value, span)
+
+
+def _office(self, low: str, ms: list, i: int, cues: dict):
+    """The holder of a place named right after an office phrase ("har sitt kansli i"): the
+    organisation named before it in the sentence, else the cluster or project referred to."""
+    a = ms[i][0]
+    head = low[:a].rstrip()
+    ends = [c1 for _, c1, _ in cues.get("locatedIn") or [] if not low[c1:a].strip()]
+    if not ends or not head:
+        return None
+    before = [x[2] for x in ms[:i] if x[2].type in ORG_TYPES | HOLDERS - {"Programme"}]
+    if before:
+        return before[-1]
+    return self.ref(low, ("Cluster", "Project")) or self.main.get("Cluster")
+
+
+def _placed(self, low: str, ms: list, i: int, preps: set, cues: dict):
+    """The organisation that place ``i`` follows with a preposition ("Nofima í Tromsø")."""
+    if i == 0:
+        return None
+    prev = ms[i - 1]
+    gap = re.sub(r"\([^()]*\)", " ", low[prev[1] : ms[i][0]]).replace(",", " ").split()
+    if prev[2].type in ORG_TYPES | HOLDERS and gap and gap[-1] in preps and len(gap) <= 2:
+        return prev[2]
+    return None
 
 
 def _in_areas(self, low: str, ms: list, i: int) -> bool:
