@@ -18,7 +18,7 @@ from nbkg.extraction.naming import (
     inner_capital,
     lexicon_gazetteer,
 )
-from nbkg.extraction.resolve import Entity, resolve, retype_by_role
+from nbkg.extraction.resolve import Entity, resolve, retype_by_definition, retype_by_role
 from nbkg.extraction.text import Token
 
 __all__ = ["ORG_TYPES", "Entity", "find"]
@@ -304,6 +304,7 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
     mentions = _coordinated(mentions, text, sets)
     found = resolve(mentions, text, lang, gazetteer, lexgaz)
     retype_by_role(found, text, sentences, lang)
+    retype_by_definition(found, text, lang)
     return found
 
 

@@ -3,6 +3,7 @@ mentions joined to the entity they name."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -197,3 +198,27 @@ def retype_by_role(
             e.type = "PublicBody"
         elif e.type == "PublicBody" and lead:
             e.type = "Funder"
+
+
+_DEFINITION = re.compile(
+    r"\s*(?:,|\s(?:er|är|is|on|é|var|was|vart|blev|ble|became))\s+"
+    r"(?:(?:en|ett|ei|eit|et|a|an|the|um|uma|o|a|det|den)\s+)?"
+    r"(?:[^\W\d_]+\s+){0,2}?([^\W\d_]+)(?=[\s,.;:]|$)"
+)
+
+
+def retype_by_definition(entities: list[Entity], text: str, language: str) -> None:
+    """A name the text defines ("Arktisk Tare, en næringsklynge for ...", "X är ett
+    kluster") takes the type of the defining noun, when nothing surer typed it."""
+    for e in entities:
+        if e.iri is not None or e.type not in {"Other", "Region"}:
+            continue
+        for _, end in e.mentions:
+            m = _DEFINITION.match(text, end)
+            type_ = head_type([m.group(1)], language) if m else None
+            rest = re.split(r"[,.;:]", text[m.end() : m.end() + 80], maxsplit=1)[0] if m else ""
+            if any(w[:1].isupper() for w in rest.split()):
+                continue  # "Olhão, o instituto islandês Matís": a new name, not a definition
+            if type_ in ORG_TYPES | {"Project", "Programme"} - {"Other"}:
+                e.type = type_
+                break
