@@ -107,6 +107,11 @@ def _recipient(facts, low, ms, inside, clause, cue_ends, previous) -> Entity | N
     referred = facts.ref(text, ("Project", "Cluster"))
     if referred is not None:
         return referred
+    programme = facts.refs.get("Programme")
+    after = low[min(cue_ends) : clause.end] if cue_ends else ""
+    if programme is not None and programme.match(after.strip()):  # "A og B finansierer programmet"
+        named = [x[2] for x in ms if x[2].type == "Programme" and x[1] <= clause.end]
+        return named[-1] if named else facts.last.get("Programme") or facts.main.get("Programme")
     to = _to_org(facts, low, inside)
     if to is not None:
         return to
