@@ -52,13 +52,17 @@ def _tables(language: str):
             currencies[str(word).casefold()] = (str(value), 1)
     words = sorted(set(units) | set(currencies), key=len, reverse=True)
     alt = "|".join(re.escape(w) for w in words)
-    after = re.compile(rf"\s*({alt})(?!\w)(?:\s*({alt})(?!\w))?", re.I)
-    before = re.compile(rf"({alt})\s*$", re.I)
+    after = re.compile(rf"\s*({alt})(?!\w)(?:\s*(?:(?:de|of)\s+)?({alt})(?!\w))?", re.I)
+    before = re.compile(rf"(?<!\w)({alt})\s*$", re.I)
     return units, currencies, after, before
 
 
-def find(sentence: str, language: str) -> list[tuple[int, int, int, str]]:
-    """(start, end, amount, currency) of each money amount in ``sentence``."""
+def find(
+    sentence: str, language: str, crowns: str | None = None
+) -> list[tuple[int, int, int, str]]:
+    """(start, end, amount, currency) of each money amount in ``sentence``. A currency the
+    lexicon gives as ``crowns`` ("coroas", "crowns" with no country) is ``crowns``: the
+    currency of the country the document is about, or no amount when that is unknown."""
     units, currencies, after, before = _tables(language)
     out = []
     for m in re.finditer(rf"(?<![\w.,])({NUMBER})(?![\w])", sentence):
@@ -76,6 +80,8 @@ def find(sentence: str, language: str) -> list[tuple[int, int, int, str]]:
             elif w in units:
                 currency = currency or units[w][0]
                 factor *= units[w][1]
+        if currency == "crowns":
+            currency = crowns
         if currency is None:
             continue
         if tail:

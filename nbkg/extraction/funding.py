@@ -59,7 +59,7 @@ def find(facts, sent: str, low: str, ms: list, cues: dict, span: tuple[int, int]
     """Add the sentence's fundedBy and fundingAmount facts to ``facts``."""
     lang = facts.lang
     found = cues.get("fundedBy") or []
-    money = amounts.find(sent, lang)
+    money = amounts.find(sent, lang, _crowns(facts))
     if not found and not money:
         return
     budget = cues.get("budget") or []
@@ -190,3 +190,26 @@ def _not_payer(facts, low: str, a: int) -> bool:
 @cache
 def _thence(language: str) -> tuple[str, ...]:
     return cues_words(language, "thence")
+
+
+_CROWNS = {"Sweden": "SEK", "Norway": "NOK", "Denmark": "DKK", "Iceland": "ISK"}
+_CODES = {"se": "SEK", "no": "NOK", "dk": "DKK", "is": "ISK"}
+
+
+def _crowns(facts) -> str | None:
+    """The crown of the Nordic country the document names most ("coroas" alone in a
+    Portuguese text about a Norwegian cluster are NOK)."""
+    if not hasattr(facts, "crowns"):
+        countries = facts.lex.get("countries") or {}
+        votes: dict[str, int] = {}
+        for e in facts.entities:
+            if e.type == "Country":
+                currency = _CROWNS.get(countries.get(e.label) or countries.get(e.name) or "")
+            elif e.type == "Region" and e.iri:
+                currency = _CODES.get(e.iri.rsplit("/", 1)[-1].split("-", 1)[0])
+            else:
+                currency = None
+            if currency:
+                votes[currency] = votes.get(currency, 0) + len(e.mentions)
+        facts.crowns = max(votes, key=lambda c: votes[c]) if votes else None
+    return facts.crowns

@@ -163,3 +163,23 @@ def test_funding_from_a_programme_named_in_a_relative_clause():
     found = set(facts(doc, "fundedBy"))
     assert ("SlamGass", "Siva") not in found
     assert ("SlamGass", {"amount": 9800000, "currency": "NOK"}) in facts(doc, "fundingAmount")
+
+
+def test_amounts_read_a_word_ending_in_a_multiplier_letter_as_a_word():
+    # "om" ends in "m" (millions in English); it is not a multiplier before "8 miljoner"
+    assert amounts.find("Tillväxtverket har beslutat om 8 miljoner kronor.", "sv")[0][2:] == (
+        8000000,
+        "SEK",
+    )
+
+
+def test_amounts_in_portuguese_with_de_and_crowns_of_the_country_named():
+    assert amounts.find("financia com 1,4 milhões de euros", "pt")[0][2:] == (1400000, "EUR")
+    assert amounts.find("contribui com 600 000 coroas", "pt") == []
+    assert amounts.find("contribui com 600 000 coroas", "pt", "NOK")[0][2:] == (600000, "NOK")
+    text = (
+        "O cluster Restråstoff Nordvest, de Ålesund, na Noruega, recebeu 2,5 milhões de "
+        "coroas da Innovasjon Norge."
+    )
+    doc = extract(text, document="t.txt", language="pt")
+    assert [v for _, v in facts(doc, "fundingAmount")] == [{"amount": 2500000, "currency": "NOK"}]
