@@ -257,6 +257,7 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             low = first.casefold()
             common = low in sets["stop"] or low in sets["cues"] or (
                 simplemma.is_known(low, lang) and not first.isupper() and " " in text[start:end]
+                and first not in sets["first_names"]
                 and lexgaz.lookup(first, lang, fuzzy=False) is None
                 and not _written_inside(text, text[start:end]))  # fmt: skip
             if not common:
@@ -283,6 +284,7 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             " " not in label
             and _initial(text, start)
             and not inner_capital(label)
+            and _compound_head(label, sets) in (None, "Project", "Programme")
             and not any(
                 g is not None and g.lookup(label, lang, fuzzy=False) for g in (gazetteer, lexgaz)
             )

@@ -44,6 +44,14 @@ def _sets(language: str) -> dict[str, object]:
                 for p in ps or []]  # fmt: skip
     return {
         "heads": heads,
+        "suffix_heads": sorted(
+            (
+                (str(w).casefold(), t)
+                for t, ws in (lex.get("suffix_heads") or {}).items()
+                for w in ws or []
+            ),
+            key=lambda p: -len(p[0]),
+        ),  # fmt: skip
         "compound_heads": sorted(
             (h for h in heads if " " not in h and len(h) >= 5), key=len, reverse=True
         ),  # fmt: skip
@@ -113,6 +121,9 @@ def head_type(words: list[str], language: str) -> str | None:
     for h in sets["compound_heads"]:
         if last.endswith(h):
             return heads[h]
+    for h, type_ in sets["suffix_heads"]:
+        if last.endswith(h) and len(last) > len(h) + 3:
+            return type_
     return None
 
 
@@ -188,11 +199,15 @@ def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | 
 
 
 def _compound_head(word: str, sets: dict) -> str | None:
-    """Type told by a compound's head at the start of a name ("Treklyngen Innlandet")."""
+    """Type told by a compound's head at the start of a name ("Treklyngen Innlandet"), or
+    by a short head that only ends compounds ("Ísafjarðarbær")."""
     low = word.casefold()
     for h in sets["compound_heads"]:
         if low.endswith(h) and len(low) > len(h) + 2:
             return sets["heads"][h]
+    for h, type_ in sets["suffix_heads"]:
+        if low.endswith(h) and len(low) > len(h) + 3:
+            return type_
     return None
 
 
