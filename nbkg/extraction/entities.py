@@ -110,6 +110,20 @@ def _chunks(
     return out
 
 
+def _head_at_place(span: list[Token], sets: dict) -> bool:
+    """Whether a chunk is a body named by its compound head and its place ("Sjávarklasinn á
+    Vestfjörðum", "Treklyngen i Innlandet"): one name, not a body and a place."""
+    return (
+        len(span) == 3
+        and span[1].text.casefold() in _PLACE_CONNECTORS | {"på"}
+        and _compound_head(span[0].text, sets) in ("Cluster", "Other", "PublicBody", "Funder")
+        and not (
+            (m := lexicon_gazetteer(sets["language"]).lookup(span[2].text, sets["language"]))
+            and m.type == "Country"
+        )
+    )
+
+
 def _project_word(word: str, sets: dict) -> bool:
     low = word.casefold()
     return sets["cues"].get(low) == "Project" or sets["heads"].get(low) == "Project"
@@ -190,6 +204,9 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             or words[-1].casefold() in sets["legal"]
             or any(label.casefold().startswith(p + " ") for p, _ in sets["prefixes"])
         ):
+            pieces.append((i, j))
+            continue
+        if _head_at_place(toks[i:j], sets):
             pieces.append((i, j))
             continue
         covered: set[int] = set()

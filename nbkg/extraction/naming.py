@@ -43,6 +43,7 @@ def _sets(language: str) -> dict[str, object]:
     prefixes = [(p.casefold(), t) for t, ps in (lex.get("prefix_heads") or {}).items()
                 for p in ps or []]  # fmt: skip
     return {
+        "language": language,
         "heads": heads,
         "suffix_heads": sorted(
             (
