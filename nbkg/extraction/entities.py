@@ -86,7 +86,7 @@ def _chunks(
                 ):
                     j += 1
                 break
-            elif low in heads:
+            elif low in heads and not prev.endswith(("'s", "’s")):
                 j += 1
                 # a name may follow its head ("Regionale forskningsfond Innlandet")
                 while (j < len(toks) and j not in covered and _is_name_token(toks[j])

@@ -77,7 +77,8 @@ def find(facts, sent: str, low: str, ms: list, cues: dict, span: tuple[int, int]
             continue
         cue_ends = [c1 for c0, c1, _ in found if clause.start <= c0 < clause.end]
         recipient = _recipient(facts, low, ms, inside, clause, cue_ends, previous)
-        payers = _payers(facts, low, ms, inside, clause, recipient)
+        cue_starts = [c0 for c0, _, _ in found if clause.start <= c0 < clause.end]
+        payers = _payers(facts, low, ms, inside, clause, recipient, cue_starts)
         if recipient is None or not (payers or grants):
             continue
         for funder in payers:
@@ -126,10 +127,13 @@ def _recipient(facts, low, ms, inside, clause, cue_ends, previous) -> Entity | N
     earlier = [x[2] for x in ms if x[1] <= clause.start and x[2].type in RECIPIENTS]
     if earlier:
         return earlier[0]
+    referred = facts.ref(low[: clause.start], ("Project", "Cluster"))
+    if referred is not None:  # "the cluster was selected ..., and it receives ..."
+        return referred
     return facts.topic if facts.topic is not None and facts.topic.type in HOLDERS else None
 
 
-def _payers(facts, low, ms, inside, clause, recipient) -> list[Entity]:
+def _payers(facts, low, ms, inside, clause, recipient, cue_starts) -> list[Entity]:
     text = low[clause.start : clause.end]
     out: list[Entity] = []
     thence = any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text) for w in _thence(facts.lang))
@@ -146,6 +150,12 @@ def _payers(facts, low, ms, inside, clause, recipient) -> list[Entity]:
         if ent.type == "Other" and recipient is None:
             continue
         out.append(ent)
+    first_cue = min(cue_starts, default=clause.end)
+    if clause.relative and not any(x[0] < first_cue for x in inside):
+        # "the X programme, which has awarded it ...": the antecedent pays
+        left = [x[2] for x in ms if x[1] <= clause.start]
+        if left and left[-1].type in PAYERS and left[-1] is not recipient:
+            out.append(left[-1])
     if thence:  # "... og har fått 9,8 millionar kroner derifrå": from the programme named
         progs = [x[2] for x in ms if x[1] <= clause.end and x[2].type == "Programme"]
         if progs and progs[-1] not in out and progs[-1] is not recipient:
