@@ -86,7 +86,10 @@ def _chunks(
                 ):
                     j += 1
                 break
-            elif low in heads and not prev.endswith(("'s", "’s")):
+            elif (low in heads and not prev.endswith(("'s", "’s"))
+                  and not (heads[low] == "Project" and j + 1 < len(toks)
+                           and _is_name_token(toks[j + 1]))):  # fmt: skip
+                # ("i Vasa projektet NordLignin": the name after "projektet" is the project's)
                 j += 1
                 # a name may follow its head ("Regionale forskningsfond Innlandet")
                 while (j < len(toks) and j not in covered and _is_name_token(toks[j])
@@ -108,6 +111,14 @@ def _chunks(
         out.append((i, j))
         i = j
     return out
+
+
+def _abbreviated(text: str, start: int, end: int) -> bool:
+    """Whether a name is followed by its initials in brackets ("Höga Kusten Bioraffinaderi
+    (HKB)"), so its first word is part of it."""
+    m = re.match(r"\s*\(([A-ZÆØÅÄÖÞÐ]{2,6})\)", text[end : end + 12])
+    initials = "".join(w[0] for w in text[start:end].split() if w[:1].isupper())
+    return bool(m) and m.group(1) == initials.upper()
 
 
 def _head_at_place(span: list[Token], sets: dict) -> bool:
@@ -275,6 +286,7 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             common = low in sets["stop"] or low in sets["cues"] or (
                 simplemma.is_known(low, lang) and not first.isupper() and " " in text[start:end]
                 and first not in sets["first_names"]
+                and not _abbreviated(text, start, end)
                 and lexgaz.lookup(first, lang, fuzzy=False) is None
                 and not _written_inside(text, text[start:end]))  # fmt: skip
             if not common:

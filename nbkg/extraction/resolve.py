@@ -201,9 +201,9 @@ def retype_by_role(
 
 
 _DEFINITION = re.compile(
-    r"\s*(?:,|\s(?:er|är|is|on|é|var|was|vart|blev|ble|became))\s+"
+    r"(?:\s*\([^()]{1,20}\))?\s*(?:,|\s(?:er|är|is|on|é|var|was|vart|blev|ble|became))\s+"
     r"(?:(?:en|ett|ei|eit|et|a|an|the|um|uma|o|a|det|den)\s+)?"
-    r"(?:[^\W\d_]+\s+){0,2}?([^\W\d_]+)(?=[\s,.;:]|$)"
+    r"((?:[^\W\d_]+\s+){0,3}?[^\W\d_]+)(?=[\s,.;:]|$)"
 )
 
 
@@ -215,7 +215,8 @@ def retype_by_definition(entities: list[Entity], text: str, language: str) -> No
             continue
         for _, end in e.mentions:
             m = _DEFINITION.match(text, end)
-            type_ = head_type([m.group(1)], language) if m else None
+            words = m.group(1).split() if m else []
+            type_ = next((t for w in words if (t := head_type([w], language))), None)
             rest = re.split(r"[,.;:]", text[m.end() : m.end() + 80], maxsplit=1)[0] if m else ""
             if any(w[:1].isupper() for w in rest.split()):
                 continue  # "Olhão, o instituto islandês Matís": a new name, not a definition
