@@ -113,6 +113,8 @@ def counts(sentence: str, language: str) -> list[tuple[int, int, str]]:
                 continue
         elif (value := word_number(raw, words)) is not None and (value >= 10 or suffix):
             number = value
+        elif (glued := _approx(raw, words, suffixes)) is not None:  # "ett fyrtiotal"
+            number = glued
         else:
             continue
         if suffix and suffix not in suffixes and suffix.lstrip("-") not in suffixes:
@@ -150,3 +152,11 @@ def word_number(raw: str, words: dict[str, int]) -> int | None:
 
 
 _TENS = frozenset(range(20, 100, 10))
+
+
+def _approx(raw: str, words: dict[str, int], suffixes: list[str]) -> int | None:
+    """A number word with its "about" suffix written together ("fyrtiotal", "tjuetalls")."""
+    for suffix in sorted((s.lstrip("-") for s in suffixes), key=len, reverse=True):
+        if raw.endswith(suffix) and (value := word_number(raw[: -len(suffix)], words)):
+            return value
+    return None

@@ -120,6 +120,8 @@ def find(sentence: str, lex: dict, today: date | None) -> list[tuple[int, str, s
     if today:
         low = sentence.casefold()
         for word, shift in (lex.get("relative_days") or {}).items():
+            if int(shift) == 0:  # "today" dates the news, not what it is about
+                continue
             for m in re.finditer(rf"(?<!\w){re.escape(word.casefold())}(?!\w)", low):
                 out.append((m.start(), (today + timedelta(days=int(shift))).isoformat(), "date"))
         for word, shift in (lex.get("relative_years") or {}).items():  # "i fjor", "last year"
