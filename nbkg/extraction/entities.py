@@ -368,7 +368,10 @@ def _strip_lead(
             cue = sets["cues"].get(suffix) or sets["heads"].get(suffix) or cue
             skip = len(first) + 1
         elif (
-            len(rest.split()) >= 2 and (head := _compound_head(first, sets)) and not first.isupper()
+            len(rest.split()) >= 2
+            and rest[:1].isupper()  # not "Sjávarklasinn á Vestfjörðum"
+            and (head := _compound_head(first, sets))
+            and not first.isupper()
         ):
             cue = head
             skip = len(first) + 1
