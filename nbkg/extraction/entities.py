@@ -76,7 +76,9 @@ def _chunks(
                 # an adjective closing a name ("Crescimento Económico e Regional")
                 j += 2
                 break
-            elif low in legal or low + "." in legal:
+            elif (low in legal or low + "." in legal) and (
+                not t.text.islower() or {low, low + "."} & sets["legal_lower"]
+            ):
                 j += 1
                 if (
                     low + "." in legal
@@ -328,6 +330,9 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
         if cue in ("Project", "Programme") and " " not in label or _org_head_last(label, sets):
             end = _sentence_cased(text, end, sets)
             label = text[start:end]
+        elif " " not in label and (defined := _defined_tail(text, end, sets)):
+            end, cue = defined  # "Grønn plattform, en ordning som ..."
+            label = text[start:end]
         if cue is None and prev in sets["locatives"]:
             cue = "Region"
         mentions.append((start, end, label, None, cue))
@@ -382,6 +387,22 @@ def _strip_lead(
 
 
 _LOWER_TAIL = re.compile(r" (\w+)((?: [^\W\d_A-ZÆØÅÄÖÞÐÁÉÍÓÚ][\w-]*){1,3})(?=[.,;:)\n]| ?\(|$)")
+
+
+_DEFINED_TAIL = re.compile(
+    r" ([^\W\d_A-ZÆØÅÄÖÞÐÁÉÍÓÚ][\w-]*), (?:en|ei|et|ett|eit|a|an|um|uma|o) ([^\W\d_]+)"
+)
+
+
+def _defined_tail(text: str, end: int, sets: dict) -> tuple[int, str] | None:
+    """A one-word name going on in lower case up to its definition as a programme or project
+    ("Grønn plattform, en ordning"): the name's end and its type."""
+    m = _DEFINED_TAIL.match(text, end)
+    if not m or m.group(1).casefold() in sets["stop"] | CONNECTORS:
+        return None
+    word = m.group(2).casefold()
+    type_ = sets["cues"].get(word) or sets["heads"].get(word)
+    return (m.end(1), type_) if type_ in ("Project", "Programme") else None
 
 
 def _org_head_last(label: str, sets: dict) -> bool:

@@ -59,6 +59,8 @@ def _sets(language: str) -> dict[str, object]:
         "cues": cues,
         "prefixes": sorted(prefixes, key=lambda p: -len(p[0])),
         "legal": {f.casefold() for f in lex.get("legal_forms") or []},
+        # forms written in lower case ("ehf.", "bs."); "AS" is never the word "as"
+        "legal_lower": {f for f in lex.get("legal_forms") or [] if f.islower()},
         "first_names": set(lex.get("first_names") or []),
         "stop": {w.casefold() for w in lex.get("stopwords") or []},
         "roles": {r.casefold() for r in lex.get("roles") or []},

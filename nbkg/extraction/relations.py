@@ -9,7 +9,7 @@ import re
 from datetime import date
 from functools import cache
 
-from nbkg.extraction import funding, literals, roles
+from nbkg.extraction import funding, lists, literals, roles
 from nbkg.extraction.entities import ORG_TYPES, Entity
 from nbkg.extraction.lexicon import lexicon
 from nbkg.extraction.literals import PLACES, cues_words
@@ -202,6 +202,7 @@ class Facts:
         cues = {p: _find(low, rx) for p, rx in self.cuelist.items()}
         roles.find(self, sent, low, ms, span)
         funding.find(self, sent, low, ms, cues, span)
+        lists.follow(self, sent, low, ms, cues, span)
         self.links(low, ms, cues, span)
         literals.places(self, sent, low, ms, cues, span)
         literals.numbers(self, sent, low, ms, cues, span)
@@ -254,12 +255,17 @@ class Facts:
 
     def _members(self, low, ms, cues, span):
         parts = funding.clauses(low, self.lang, lists=True)
+        rels = funding.clauses(low, self.lang)
         whole = ms
         for pred, targets in (("memberOf", ("Cluster",)), ("partnerOf", ("Project", "Programme"))):
             for c0, c1, _ in cues.get(pred) or []:
                 clause = next(c for c in parts if c.start <= c0 < c.end or c.end == len(low))
                 ms = [x for x in whole if clause.start <= x[0] < clause.end]
                 named = [x[2] for x in ms if x[2].type in targets]
+                rel = next((c for c in rels if c.start <= c0 < c.end), clause)
+                before = [x[2] for x in whole if x[1] <= rel.start]
+                if rel.relative and before and before[-1].type in targets:
+                    named = [before[-1]]  # "Grønn plattform, en ordning som A og B står bak"
                 target = (
                     next((t for t in named if t is self.main.get(targets[0])), None)
                     or (named[0] if named else None)
