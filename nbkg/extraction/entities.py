@@ -326,6 +326,8 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
         prev = before[-1].casefold() if before else ""
         if prev.endswith(",") and text[end : end + 1] in (",", ")"):
             prev = prev[:-1]  # an apposition ("The project, MycoPack Nordic, starts")
+            if head_type([prev], lang) in ("Project", "Programme", "Cluster"):
+                cue_type = cue_type or head_type([prev], lang)  # "rannsóknarverkefni, X,"
         cue = cue_type or sets["cues"].get(prev)
         if cue in ("Project", "Programme") and " " not in label or _org_head_last(label, sets):
             end = _sentence_cased(text, end, sets)

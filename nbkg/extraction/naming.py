@@ -186,8 +186,7 @@ def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | 
             return match.type, label, None
     if len(words) == 1 and inner_capital(label) and not label.split(":")[0].isupper():
         # a coined name ("BiogasBron", "TorskeLøft") next to the word for a project
-        near = text_after.casefold()
-        if any(w in near for w in sets["project_words"]):
+        if _project_word_near(text_after, sets["project_words"]):
             return "Project", label, None
     if (
         cue == "Region"
@@ -199,6 +198,20 @@ def classify(label: str, language: str, gazetteer: Gazetteer | None, cue: str | 
     ):
         return "Region", label, None
     return "Other", label, None
+
+
+def _project_word_near(context: str, words: tuple[str, ...]) -> bool:
+    """Whether the word for a project stands just after a name, or before it in its sentence
+    with no other name between ("prosjektene under den nye statusen blir TorskeLøft")."""
+    before, _, after = context.partition("\x00")
+    boundary = r"[.!?]\s|\n"
+    after = re.split(boundary, after)[0][:30].casefold()
+    if any(w in after for w in words):
+        return True
+    before = re.split(boundary, before)[-1]
+    low = before.casefold()
+    at = max((low.rfind(w) for w in words), default=-1)
+    return at >= 0 and not any(t[:1].isupper() for t in before[at:].split()[1:])
 
 
 def _compound_head(word: str, sets: dict) -> str | None:
