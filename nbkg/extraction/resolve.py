@@ -203,7 +203,7 @@ def retype_by_role(
 _DEFINITION = re.compile(
     r"(?:\s*\([^()]{1,20}\))?\s*(?:,|\s(?:er|är|is|on|é|var|was|vart|blev|ble|became))\s+"
     r"(?:(?:en|ett|ei|eit|et|a|an|the|um|uma|o|a|det|den)\s+)?"
-    r"((?:[^\W\d_]+\s+){0,3}?[^\W\d_]+)(?=[\s,.;:]|$)"
+    r"((?:[^\W\d_]+\s+){0,3}[^\W\d_]+)(?=[\s,.;:]|$)"
 )
 
 
@@ -215,11 +215,24 @@ def retype_by_definition(entities: list[Entity], text: str, language: str) -> No
             continue
         for _, end in e.mentions:
             m = _DEFINITION.match(text, end)
-            words = m.group(1).split() if m else []
-            type_ = next((t for w in words if (t := head_type([w], language))), None)
-            rest = re.split(r"[,.;:]", text[m.end() : m.end() + 80], maxsplit=1)[0] if m else ""
+            type_ = _defining_type(m.group(1).split() if m else [], language)
+            rest = (
+                re.split(r"[,.;:]", text[m.start(1) : m.start(1) + 80], maxsplit=1)[0] if m else ""
+            )
             if any(w[:1].isupper() for w in rest.split()):
                 continue  # "Olhão, o instituto islandês Matís": a new name, not a definition
             if type_ in ORG_TYPES | {"Project", "Programme"} - {"Other"}:
                 e.type = type_
                 break
+
+
+def _defining_type(words: list[str], language: str) -> str | None:
+    """The type of the first head noun in a definition's words ("et nytt prosjekt"), up to a
+    function word or another name."""
+    stop = lexicon(language).get("stopwords") or []
+    for w in words:
+        if w[:1].isupper() or w.casefold() in stop:
+            return None
+        if type_ := head_type([w], language):
+            return type_
+    return None
