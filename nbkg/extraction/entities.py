@@ -7,6 +7,7 @@ import re
 
 import simplemma
 
+from nbkg.extraction import amounts
 from nbkg.extraction.gazetteer import Gazetteer, Match
 from nbkg.extraction.lexicon import LANGUAGES
 from nbkg.extraction.naming import (
@@ -113,6 +114,18 @@ def _chunks(
         out.append((i, j))
         i = j
     return out
+
+
+def _grant_heading(text: str, start: int, end: int, lang: str) -> bool:
+    """Whether a name alone at the start of a line is followed only by a sum of money
+    ("LökSkal – 4,2 miljoner kronor", "BetuLift: EUR 1,650,000")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    rest = text[end : line_end if line_end >= 0 else len(text)]
+    if text[line_start:start].strip() or not re.match(r"\s*[–—:-]\s*\S", rest):
+        return False
+    found = amounts.find(rest, lang)
+    return bool(found) and not rest[found[-1][1] :].strip(" .")
 
 
 def _abbreviated(text: str, start: int, end: int) -> bool:
@@ -329,6 +342,8 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             if head_type([prev], lang) in ("Project", "Programme", "Cluster"):
                 cue_type = cue_type or head_type([prev], lang)  # "rannsóknarverkefni, X,"
         cue = cue_type or sets["cues"].get(prev)
+        if cue is None and _grant_heading(text, start, end, lang):
+            cue = "Project"  # "LökSkal – 4,2 miljoner kronor" heads a list of grants
         if cue in ("Project", "Programme") and " " not in label or _org_head_last(label, sets):
             end = _sentence_cased(text, end, sets)
             label = text[start:end]

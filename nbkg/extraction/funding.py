@@ -130,6 +130,8 @@ def _recipient(facts, low, ms, inside, clause, cue_ends, previous) -> Entity | N
     referred = facts.ref(low[: clause.start], ("Project", "Cluster"))
     if referred is not None:  # "the cluster was selected ..., and it receives ..."
         return referred
+    if facts.topic is not None and facts.topic.type == "Project":
+        return facts.last.get("Project") or facts.topic  # the project this part is about
     return facts.topic if facts.topic is not None and facts.topic.type in HOLDERS else None
 
 

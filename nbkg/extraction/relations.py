@@ -270,6 +270,7 @@ class Facts:
                     next((t for t in named if t is self.main.get(targets[0])), None)
                     or (named[0] if named else None)
                     or self.ref(low, targets)
+                    or self.last.get(targets[0])  # the project of this part of the text
                     or self.main.get(targets[0])
                 )
                 kinds = ORG_TYPES - ({"Funder"} if pred == "memberOf" else set())

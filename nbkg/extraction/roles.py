@@ -8,7 +8,7 @@ from functools import cache
 from nbkg.extraction.entities import ORG_TYPES
 from nbkg.extraction.lexicon import lexicon
 
-_OF = re.compile(r"^[\s,]*(?:\([^()]{1,20}\)\s*)?(?:\w+\s+)?$")
+_OF = re.compile(r"^[\s,]*(?:\([^()]{1,20}\)\s*)?(?:\w+\s+){0,2}$")
 _LEADS = re.compile(r"^[\s:,]*(?:(?:er|är|is|on|é|var|was)\s+)?(?:\w+\s+){0,2}$")
 _ATTACHED = re.compile(r"^\s*(?:,|\w+)\s*$")
 _APPOSITION = re.compile(r"^\s*(?:[,(–-]|\s)\s*(?:[^\s.,;:!?]+\s+){0,2}$")
