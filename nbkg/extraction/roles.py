@@ -9,12 +9,13 @@ from nbkg.extraction.entities import ORG_TYPES
 from nbkg.extraction.lexicon import lexicon
 
 _OF = re.compile(r"^[\s,]*(?:\([^()]{1,20}\)\s*)?(?:\w+\s+){0,2}$")
-_LEADS = re.compile(r"^[\s:,]*(?:(?:er|är|is|on|é|var|was)\s+)?(?:\w+\s+){0,2}$")
+_LEADS = re.compile(r"^[\s:,]*(?:(?:er|är|is|on|é|var|was|blir|bliver|blev)\s+)?(?:\w+,?\s+){0,2}$")
 _ATTACHED = re.compile(r"^\s*(?:,|\w+)\s*$")
 _APPOSITION = re.compile(r"^\s*(?:[,(–-]|\s)\s*(?:[^\s.,;:!?]+\s+){0,2}$")
 _POSSESSIVE = re.compile(  # "O seu diretor executivo, X": the previous sentence's subject
     r"(?<!\w)(?:o seu|a sua|its|their|dess|dets|deras|deres|hennes|þess)\s+(?:\w+\s+)?$"
 )
+_GENITIVE_GAP = re.compile(r"(?:'s|’s|s|:n|n)?\s?(?:(?:sin|si|sitt|sine)\s)?")
 _SECOND_ROLE = re.compile(r"^\s*,[^.;!?\"”]*\s(?:og|och|and|ja|e)\s+$")
 
 
@@ -53,8 +54,15 @@ def find(facts, sent: str, low: str, ms: list, span: tuple[int, int]) -> None:
         after_role = [x for x in orgs if 0 <= x[0] - r1 <= 25 and x[0] >= person[0]]
         if org is None:
             org = next((x[2] for x in after_role if _OF.match(low[r1 : x[0]])), None)
-        if org is None:
-            org = next((x[2] for x in reversed(orgs) if 0 <= r0 - x[1] <= 3), None)
+        if org is None:  # "Biokrafts markedssjef", "Nesbyen Fjernvarme sin dagleg leiar"
+            org = next(
+                (
+                    x[2]
+                    for x in reversed(orgs)
+                    if 0 <= r0 - x[1] <= 3 or x[1] <= r0 and _GENITIVE_GAP.fullmatch(low[x[1] : r0])
+                ),
+                None,
+            )
         if org is None:  # "framkvæmdastjóri klasans", "leder av prosjektet"
             org = _referred(facts, low[r1 : r1 + 30])
         if org is None:  # "klusterin puheenjohtaja", "the cluster's manager"
@@ -115,9 +123,12 @@ def _role_at_org_then_name(low: str, r1: int, people: list, orgs: list):
 
 
 def _base_role(role: str, language: str) -> str:
-    """A Finnish role in the essive ("projektipäällikkönä toimii") as the lexicon writes it."""
+    """A role as the lexicon writes it: a Finnish essive ("projektipäällikkönä toimii") in the
+    nominative, a role opening a sentence ("Projektledare är ...") in lower case."""
     if language == "fi" and role.casefold().endswith(("na", "nä")):
-        return role[:-2]
+        role = role[:-2]
+    if role[:1].isupper() and not role.isupper() and role[1:].islower():
+        role = role[:1].lower() + role[1:]
     return role
 
 
