@@ -60,8 +60,12 @@ def _chunks(
             if _is_name_token(t):
                 if prev.casefold() in legal and j - 1 > i:
                     break
+                if (t.text in sets["first_names"] and prev.isupper() and len(prev) > 1
+                        and j + 1 < len(toks) and _is_name_token(toks[j + 1])):  # fmt: skip
+                    break  # "lektor ved SDU Sofie Lund": a body, then a person
                 j += 1
-            elif (low in CONNECTORS and j + 1 < len(toks)
+            elif (low in CONNECTORS and not (low == "on" and language == "fi")
+                  and j + 1 < len(toks)
                   and _is_name_token(toks[j + 1]) and j + 1 not in covered
                   and not text[t.end : toks[j + 1].start].strip()
                   and not (low in _PLACE_CONNECTORS and (
