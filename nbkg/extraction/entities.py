@@ -394,9 +394,9 @@ def _strip_lead(
             cue = sets["cues"].get(suffix) or sets["heads"].get(suffix) or cue
             skip = len(first) + 1
         elif (
-            len(rest.split()) >= 2
-            and rest[:1].isupper()  # not "Sjávarklasinn á Vestfjörðum"
+            rest[:1].isupper()  # not "Sjávarklasinn á Vestfjörðum"
             and (head := _compound_head(first, sets))
+            and (len(rest.split()) >= 2 or head == "Project")  # "Rannsóknarverkefninu HampHús"
             and not first.isupper()
         ):
             cue = head

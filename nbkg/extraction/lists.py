@@ -19,7 +19,32 @@ def follow(facts, sent: str, low: str, ms: list, cues: dict, span: tuple[int, in
         if orgs:
             facts.add(orgs[0], pred, target, span)
         return
+    announced = getattr(facts, "announced", None)
     facts.listing = _heading(facts, sent, low, ms, cues)
+    facts.announced = _announcement(facts, low, ms, cues)
+    if announced is not None and not any(cues.get(p) for p in _RELATIONS):
+        # "fire nye medlemmer." then "De fire nye er A, B og C.": the list the count announced
+        orgs = [x for x in ms if x[2].type in ORG_TYPES]
+        group = facts.group(orgs[0], ms) if orgs else []
+        if len(group) >= 2:
+            pred, target = announced
+            for x in group:
+                if x[2] is not target:
+                    facts.add(x[2], pred, target, span)
+
+
+_RELATIONS = ("memberOf", "partnerOf", "fundedBy", "coordinatedBy", "collaboratesWith")
+
+
+def _announcement(facts, low: str, ms: list, cues: dict):
+    """A sentence that ends by announcing a number of new members ("har fått fire nye
+    medlemer."), so that the next sentence may list them."""
+    found = cues.get("memberOf") or []
+    if not found or found[-1][1] < len(low.rstrip(" .:!")) - 2:
+        return None
+    named = [x[2] for x in ms if x[2].type == "Cluster"]
+    target = named[0] if named else facts.ref(low, ("Cluster",)) or facts.main.get("Cluster")
+    return ("memberOf", target) if target is not None else None
 
 
 def _heading(facts, sent: str, low: str, ms: list, cues: dict):
