@@ -53,6 +53,9 @@ def resolve(mentions, text, lang, gazetteer, lexgaz) -> list[Entity]:
         else:
             type_, name, iri = match.type, match.name, match.iri
         keys = set(variants(label, lang)) | {normalise(name)}
+        core, _, form = label.rpartition(" ")
+        if core and form.casefold() in _legal(lang) and type_ == "Firm":
+            keys |= set(variants(core, lang))  # "Biokrafts markedssjef" names "Biokraft AS"
         if entities and match is None and " " not in label and label[:1].isupper():
             prev = max(entities, key=lambda e: e.mentions[-1][1])
             gap = text[prev.mentions[-1][1] : start]
@@ -236,3 +239,8 @@ def _defining_type(words: list[str], language: str) -> str | None:
         if type_ := head_type([w], language):
             return type_
     return None
+
+
+@cache
+def _legal(language: str) -> frozenset[str]:
+    return frozenset(str(f).casefold() for f in lexicon(language).get("legal_forms") or [])
