@@ -85,8 +85,10 @@ def _sets(language: str) -> dict[str, object]:
 
 
 def _locatives(cues: dict) -> frozenset[str]:
-    """Prepositions that place a thing in a place ("i", "í", "in"): the lexicon's location
-    words that also end its located-in phrases."""
+    """Prepositions that place a thing in a place ("i", "på", "í", "in"): the lexicon's
+    ``locatives``, or else its location words that also end its located-in phrases."""
+    if cues.get("locatives") is not None:
+        return frozenset(str(w).casefold() for w in cues["locatives"])
     ends = {str(c).split()[-1].casefold() for c in cues.get("locatedIn") or []}
     return frozenset(
         str(w).casefold() for w in cues.get("located") or [] if str(w).casefold() in ends
