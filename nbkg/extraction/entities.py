@@ -356,6 +356,13 @@ def find(text: str, toks: list[Token], sentences: list[tuple[int, int]], languag
             label = text[start:end]
         if cue is None and prev in sets["locatives"]:
             cue = "Region"
+        elif (
+            cue is None
+            and prev in sets["from_words"]
+            and len(before) > 1
+            and (before[-2].casefold().rstrip(",") in sets["legal"])
+        ):
+            cue = "Region"  # "Lofotfôr AS from Sortland", "Vestfôr AS fra Bergen"
         mentions.append((start, end, label, None, cue))
     mentions.sort()
     mentions = _coordinated(mentions, text, sets)

@@ -80,6 +80,9 @@ def _sets(language: str) -> dict[str, object]:
             if len(w) >= 5
         ),
         "locatives": _locatives(lex.get("cues") or {}),
+        "from_words": frozenset(
+            str(w).casefold() for w in (lex.get("cues") or {}).get("from_words") or []
+        ),
         "roles_re": _roles_re(tuple(lex.get("roles") or [])),
     }
 
