@@ -103,6 +103,11 @@ def _recipient(facts, low, ms, inside, clause, cue_ends, previous) -> Entity | N
         if left and paying and left[-1].type in ORG_TYPES | RECIPIENTS | {"Programme"}:
             return left[-1]
     named = [x for x in inside if x[2].type in RECIPIENTS and not _after_from(facts, low, x)]
+    first_cue = min(cue_ends, default=clause.end)
+    if named and named[0][0] > first_cue:  # "Klyngen modtager ... og er medlem af klynge X"
+        subject = facts.ref(low[clause.start : first_cue], ("Project", "Cluster"))
+        if subject is not None:
+            return subject
     if named:
         return named[0][2]
     referred = facts.ref(text, ("Project", "Cluster"))

@@ -272,7 +272,13 @@ def extended_names(
                 and sets["heads"].get(last) and nxt and nxt[0] == b
                 and nxt[2].type == "Region"):  # fmt: skip
             end = nxt[1]
-        elif match.type == "Region" and toks[b].text.casefold() in _COUNTY_WORDS:
+        elif (
+            match.type == "Region"
+            and toks[b].text.casefold() in _COUNTY_WORDS
+            and not (
+                b + 1 < len(toks) and toks[b + 1].text[:1].isupper()  # "Nordland County Council"
+            )
+        ):
             end = b + 1
         else:
             continue
