@@ -12,7 +12,7 @@ from nbkg.extraction.contract import problems, read_text
 
 HERE = Path(__file__).parent
 SEEDS = HERE.parents[2] / "shared" / "seeds"
-SETS = ("corpus", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+SETS = ("corpus", *(f"heldout{n}" for n in ("", 2, 3, 4, 5, 6)))
 CORPUS = [p for d in SETS for p in sorted((HERE / d).glob("*.json"))]
 SEED_GOLD = sorted((HERE / "gold" / "seeds").glob("*.json"))
 
