@@ -84,3 +84,107 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stderr.close()
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 0
+CaseMode = 2
+DirsAllowed = ., {dir}
+NumberOfBuffers = 4000
+MaxDirtyBuffers = 3000
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 4
+MaxQueryMem = 256M
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}/www
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 400
+"""
+
+# the anonymous /sparql user ("SPARQL", running as "nobody") may update (Virtuoso 7.2)
+VIRTUOSO_GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL";'
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private Virtuoso (Debian's virtuoso-opensource) on free localhost ports, shared by
+    the session; yields its /sparql URL. Tests empty it themselves."""
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if not binary or not isql:
+        pytest.fail(
+            "Virtuoso is missing: apt-get install virtuoso-opensource "
+            "(gives virtuoso-t and isql-vt; .ci/run installs it)"
+        )
+    folder = tmp_path_factory.mktemp("virtuoso")
+    (folder / "www").mkdir()
+    sql_port, http_port = _free_port(), _free_port()
+    (folder / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port)
+    )
+    log = (folder / "console.log").open("wb")
+    process = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{http_port}/sparql"
+    try:
+        for _ in range(600):
+            if process.poll() is not None:
+                pytest.fail(f"virtuoso-t exited: {(folder / 'console.log').read_text()[-2000:]}")
+            try:
+                answer = requests.get(url, params={"query": "ASK {}"}, timeout=2)
+                if answer.status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        else:
+            pytest.fail(f"Virtuoso did not answer at {url} within a minute")
+        granted = subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={VIRTUOSO_GRANTS}"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if granted.returncode != 0 or "Error" in granted.stdout + granted.stderr:
+            pytest.fail(f"isql-vt could not grant SPARQL updates: {granted.stdout}{granted.stderr}")
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
