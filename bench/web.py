@@ -23,6 +23,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
@@ -148,6 +150,65 @@ def page_latency(base: str, clusters: int, pages: int) -> list[float]:
     return times
 
 
+def search_latency(base: str, terms: list[str], searches: int) -> list[float]:
+    """Times of ``/search?q=…`` for ``searches`` terms drawn from ``terms``, in ms."""
+    rng = random.Random(5)
+    session = requests.Session()
+    times = []
+    for _ in range(searches):
+        term = rng.choice(terms)
+        started = time.perf_counter()
+        response = session.get(
+            f"{base}/search", params={"q": term}, headers={"Accept": "text/html"}, timeout=30
+        )
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (term, response.status_code)
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
+
+
+@contextmanager
+def servers(store: Path) -> Iterator[tuple[str, str, str]]:
+    """``oxigraph serve-read-only`` and ``nbkg serve`` on ``store``, started and ready:
+    yields the Oxigraph query URL, the nbkg ``/sparql`` URL and the nbkg base URL."""
+    venv_bin = Path(sys.executable).parent
+    oxigraph = shutil.which("oxigraph") or str(venv_bin / "oxigraph")
+    nbkg = shutil.which("nbkg") or str(venv_bin / "nbkg")
+    ox_port, nb_port = free_port(), free_port()
+    started = [
+        subprocess.Popen(
+            [oxigraph, "serve-read-only", "--location", str(store),
+             "--bind", f"127.0.0.1:{ox_port}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [nbkg, "serve", "--store", str(store), "--port", str(nb_port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ),
+    ]  # fmt: skip
+    ox_url, nb_url = f"http://127.0.0.1:{ox_port}/query", f"http://127.0.0.1:{nb_port}/sparql"
+    try:
+        wait_for(ox_url, started[0])
+        wait_for(nb_url, started[1])
+        yield ox_url, nb_url, f"http://127.0.0.1:{nb_port}"
+    finally:
+        for server in started:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def bench_clusters(nb_url: str) -> tuple[int, int]:
+    """Clusters in the store, and how many of them are synthetic (``bench-cluster-N``)."""
+    count = requests.post(
+        nb_url, data={"query": PREFIX + "SELECT (COUNT(?c) AS ?n) { ?c a nbkg:Cluster }"},
+        headers={"Accept": "application/sparql-results+json"}, timeout=60,
+    ).json()["results"]["bindings"][0]["n"]["value"]  # fmt: skip
+    return int(count), max(1, int(count) - 70)  # bench clusters; the real ones are few
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
@@ -156,30 +217,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--pages", type=int, default=200)
     args = parser.parse_args()
-    venv_bin = Path(sys.executable).parent
-    oxigraph = shutil.which("oxigraph") or str(venv_bin / "oxigraph")
-    nbkg = shutil.which("nbkg") or str(venv_bin / "nbkg")
-    ox_port, nb_port = free_port(), free_port()
-    servers = [
-        subprocess.Popen(
-            [oxigraph, "serve-read-only", "--location", str(args.store),
-             "--bind", f"127.0.0.1:{ox_port}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(
-            [nbkg, "serve", "--store", str(args.store), "--port", str(nb_port)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ),
-    ]  # fmt: skip
-    ox_url, nb_url = f"http://127.0.0.1:{ox_port}/query", f"http://127.0.0.1:{nb_port}/sparql"
-    try:
-        wait_for(ox_url, servers[0])
-        wait_for(nb_url, servers[1])
-        count = requests.post(
-            nb_url, data={"query": PREFIX + "SELECT (COUNT(?c) AS ?n) { ?c a nbkg:Cluster }"},
-            headers={"Accept": "application/sparql-results+json"}, timeout=60,
-        ).json()["results"]["bindings"][0]["n"]["value"]  # fmt: skip
-        clusters = max(1, int(count) - 70)  # bench clusters; the real ones are few
+    with servers(args.store) as (ox_url, nb_url, nb_base):
+        count, clusters = bench_clusters(nb_url)
         print(f"store {args.store}: {count} clusters; {args.clients} clients, "
               f"{args.seconds:g} s per round, {args.rounds} rounds each")  # fmt: skip
         for url in (ox_url, nb_url):  # warm both caches the same way
@@ -194,15 +233,10 @@ def main() -> None:
                 print(f"  {name:9} {qps:8.1f} queries/s  errors: {errors}")
         ox_qps, nb_qps = statistics.median(results["oxigraph"]), statistics.median(results["nbkg"])
         print(f"throughput ratio nbkg/oxigraph: {nb_qps / ox_qps:.2f} (target >= 0.7)")
-        times = page_latency(f"http://127.0.0.1:{nb_port}", clusters, args.pages)
+        times = page_latency(nb_base, clusters, args.pages)
         p50 = statistics.median(times)
-        p95 = statistics.quantiles(times, n=20)[18]
-        print(f"entity pages: {len(times)} pages, p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        print(f"entity pages: {len(times)} pages, p50 {p50:.1f} ms, p95 {p95(times):.1f} ms "
               f"(target p95 < 100 ms)")  # fmt: skip
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
 
 
 if __name__ == "__main__":
