@@ -10,17 +10,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+import server_graphs
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
+from server_graphs import EX, numbered
 
 from nbkg.graph.remote_store import RemoteStore
 from nbkg.graph.store import StoreError
 
 pytestmark = pytest.mark.server
 
-EX = Namespace("http://example.org/")
 G = EX["graph/g"]
 STAGING = "urn:nbkg:staging:"
+
+
+def graph_names(base: str) -> set[str]:
+    return server_graphs.graph_names(f"{base}/query")
+
+
+def server_graph(base: str, iri: URIRef) -> Graph:
+    return server_graphs.stored_graph(f"{base}/store", iri)
 
 
 @pytest.fixture(autouse=True)
@@ -81,37 +90,6 @@ def flaky(base: str) -> Iterator[tuple[str, list[str]]]:
 
 
 _RELAYED = {"content-type", "accept"}
-
-
-def graph_names(base: str) -> set[str]:
-    response = requests.post(
-        f"{base}/query",
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
-
-
-def server_graph(base: str, iri: URIRef) -> Graph:
-    response = requests.get(
-        f"{base}/store",
-        params={"graph": str(iri)},
-        headers={"Accept": "application/n-triples"},
-        timeout=10,
-    )
-    if response.status_code == 404:
-        return Graph()
-    response.raise_for_status()
-    return Graph().parse(data=response.content, format="nt")
-
-
-def numbered(count: int, tag: str = "v") -> Graph:
-    graph = Graph()
-    for i in range(count):
-        graph.add((EX[f"s{i}"], EX.p, Literal(f"{tag}{i}")))
-    return graph
 
 
 def with_blank_nodes(count: int, tag: str = "v") -> Graph:

@@ -9,9 +9,11 @@ from pathlib import Path
 import platformdirs
 import pytest
 import requests
+import server_graphs
 from click.testing import CliRunner
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDFS
+from server_graphs import EX, numbered
 
 import nbkg.graph.remote_store as remote_store
 from nbkg.cli import main
@@ -22,9 +24,16 @@ from nbkg.graph.store import QueryError, StoreError
 
 pytestmark = pytest.mark.server
 
-EX = Namespace("http://example.org/")
 G = EX["graph/g"]
 STAGING = "urn:nbkg:staging:"
+
+
+def graph_names(base: str) -> set[str]:
+    return server_graphs.graph_names(f"{base}/query")
+
+
+def server_graph(base: str, iri: URIRef) -> Graph:
+    return server_graphs.stored_graph(f"{base}/store", iri)
 
 
 @pytest.fixture(autouse=True)
@@ -36,39 +45,6 @@ def _no_endpoint_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def base(oxigraph_server: str) -> str:
     return oxigraph_server.removesuffix("/query")
-
-
-def graph_names(base: str) -> set[str]:
-    """Every named graph on the server, asked directly (staging graphs included)."""
-    response = requests.post(
-        f"{base}/query",
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
-
-
-def server_graph(base: str, iri: URIRef) -> Graph:
-    """One named graph as the server holds it (Graph Store Protocol GET)."""
-    response = requests.get(
-        f"{base}/store",
-        params={"graph": str(iri)},
-        headers={"Accept": "application/n-triples"},
-        timeout=10,
-    )
-    if response.status_code == 404:
-        return Graph()
-    response.raise_for_status()
-    return Graph().parse(data=response.content, format="nt")
-
-
-def numbered(count: int, tag: str = "v") -> Graph:
-    graph = Graph()
-    for i in range(count):
-        graph.add((EX[f"s{i}"], EX.p, Literal(f"{tag}{i}")))
-    return graph
 
 
 def free_port() -> int:

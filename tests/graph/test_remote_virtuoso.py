@@ -12,10 +12,12 @@ from pathlib import Path
 import platformdirs
 import pytest
 import requests
+import server_graphs
 from click.testing import CliRunner
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDFS, XSD
+from server_graphs import EX, numbered
 
 from nbkg.cli import main
 from nbkg.graph.build import bundled_data_dir, discover
@@ -24,7 +26,6 @@ from nbkg.graph.store import StoreError
 
 pytestmark = pytest.mark.server
 
-EX = Namespace("http://example.org/")
 G = EX["graph/g"]
 STAGING = "urn:nbkg:staging:"
 # columns whose values SPARQL leaves to the server: MIN over labels in several languages
@@ -64,15 +65,7 @@ def sparql_update(url: str, sparql: str) -> None:
 
 
 def graph_names(url: str) -> set[str]:
-    """Every graph on the server, asked directly (staging and system graphs included)."""
-    response = requests.post(
-        url,
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
-    )
-    response.raise_for_status()
-    return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
+    return server_graphs.graph_names(url, timeout=30)
 
 
 def own_graphs(url: str) -> set[str]:
@@ -89,13 +82,6 @@ def server_graph(url: str, iri: URIRef) -> Graph:
     )
     response.raise_for_status()
     return Graph().parse(data=response.content, format="nt")
-
-
-def numbered(count: int, tag: str = "v") -> Graph:
-    graph = Graph()
-    for i in range(count):
-        graph.add((EX[f"s{i}"], EX.p, Literal(f"{tag}{i}")))
-    return graph
 
 
 def varied() -> Graph:
