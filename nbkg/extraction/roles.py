@@ -135,19 +135,20 @@ def _base_role(role: str, language: str) -> str:
 def _referred_before(facts, head: str):
     """The project or cluster named by a reference word just before a role."""
     m = re.search(r"(\w+(?:'s|’s)?)\s*$", head)
-    for type_ in ("Cluster", "Project"):
-        rx = facts.refs.get(type_)
-        if m and rx is not None and rx.fullmatch(m.group(1)):
-            return facts.main.get(type_)
-    return None
+    return _main_of(facts, m.group(1), whole=True) if m else None
 
 
 def _referred(facts, tail: str):
     """The project or cluster named by a reference word right after a role."""
     m = re.match(r"^\s+(?:(?:i|av|of|do|da|for|för|hos)\s+)?(\w+(?:\s\w+)?)", tail)
+    return _main_of(facts, m.group(1), whole=False) if m else None
+
+
+def _main_of(facts, words: str, whole: bool):
+    """The document's cluster or project when ``words`` refer to one ("klasans")."""
     for type_ in ("Cluster", "Project"):
         rx = facts.refs.get(type_)
-        if m and rx is not None and rx.match(m.group(1)):
+        if rx is not None and (rx.fullmatch(words) if whole else rx.match(words)):
             return facts.main.get(type_)
     return None
 
