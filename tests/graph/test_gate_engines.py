@@ -1,0 +1,80 @@
+"""The gate's two SHACL engines give the same verdicts.
+
+pyshacl-turbo is the default because it is fast; pySHACL is the reference implementation.
+Every example of the ontology (valid and invalid), every bundled source, and a registry table
+with broken rows of many kinds must come out the same, violation for violation.
+"""
+
+from __future__ import annotations
+
+import csv
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import pytest
+
+from nbkg.graph.build import bundled_data_dir, discover, validate
+from nbkg.graph.gate import ENGINES, default_engine
+
+EXAMPLES = files("nbkg.ontology").joinpath("examples")
+EXAMPLE_FILES = sorted(
+    (kind, t.name)
+    for kind in ("valid", "invalid")
+    for t in EXAMPLES.joinpath(kind).iterdir()
+    if t.name.endswith(".ttl")
+)
+
+
+def _problems(monkeypatch: pytest.MonkeyPatch, engine: str, paths: list[Path], data: Path):
+    monkeypatch.setenv("NBKG_SHACL_ENGINE", engine)
+    return [(r.source, r.status, sorted(r.problems)) for r in validate(paths, data)]
+
+
+@pytest.mark.parametrize(("kind", "name"), EXAMPLE_FILES)
+def test_engines_agree_on_example(
+    kind: str, name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with as_file(EXAMPLES.joinpath(kind, name)) as path:
+        turbo = _problems(monkeypatch, "turbo", [path], tmp_path)
+        reference = _problems(monkeypatch, "pyshacl", [path], tmp_path)
+    assert turbo == reference
+    assert (turbo[0][1] == "valid") == (kind == "valid")
+
+
+def test_engines_agree_on_the_bundled_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = bundled_data_dir()
+    paths = [s.path for s in discover(data) if s.path.suffix in (".csv", ".yaml")]
+    turbo = _problems(monkeypatch, "turbo", paths, data)
+    assert turbo == _problems(monkeypatch, "pyshacl", paths, data)
+    assert all(status == "valid" for _, status, _ in turbo)
+
+
+def test_engines_agree_on_broken_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = bundled_data_dir()
+    with (data / "registry" / "awards.csv").open(encoding="utf-8", newline="") as table:
+        reader = csv.DictReader(table)
+        fields, rows = reader.fieldnames, list(reader)
+    breaks = [
+        {"amount": "-5", "currency": "NOK"},  # below zero
+        {"amount": "100", "currency": "XBT"},  # outside the closed list
+        {"amount": "100", "currency": ""},  # amount without currency
+        {"start_year": "2020", "end_year": "2010"},  # ends before it starts
+    ]
+    for row, change in zip(rows, breaks, strict=False):
+        row.update(change)
+    path = tmp_path / "registry" / "awards.csv"
+    path.parent.mkdir()
+    with path.open("w", encoding="utf-8", newline="") as table:
+        writer = csv.DictWriter(table, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    turbo = _problems(monkeypatch, "turbo", [path], data)
+    assert turbo == _problems(monkeypatch, "pyshacl", [path], data)
+    assert turbo[0][1] == "rejected" and len(turbo[0][2]) == len(breaks)
+
+
+def test_unknown_engine_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBKG_SHACL_ENGINE", "fast")
+    with pytest.raises(ValueError, match="NBKG_SHACL_ENGINE='fast'.*turbo, pyshacl"):
+        default_engine()
+    assert set(ENGINES) == {"turbo", "pyshacl"}
