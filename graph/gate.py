@@ -69,18 +69,20 @@ ENGINES = ("turbo", "pyshacl")
 def check(extraction: Extraction, index: TypeIndex, engine: str | None = None) -> list[Violation]:
     """Every violation of the source, dangling references first; empty when it conforms."""
     graph = extraction.graph
-    known = index.resolve(_references(graph) - _local(graph))
-    violations = _dangling(extraction, known)
-    data = Graph()
-    for prefix, iri in PREFIXES.items():
-        data.bind(prefix, iri)
-    data += graph
-    data += ontology_graph()  # whole: pySHACL's ont_graph would mix in axioms but not concepts
-    for iri, types in known.items():
-        for cls in types:
-            data.add((iri, RDF.type, cls))
+    local = _local(graph)
+    referenced = _references(graph) - local
+    known = index.resolve(referenced)
+    violations = _dangling(extraction, referenced, known)
     focus = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
-    return violations + _shacl(data, extraction, focus, engine or default_engine())
+    if not focus:
+        return violations
+    # The types of what the source refers to, so that sh:class can judge the references.
+    types = [(iri, RDF.type, cls) for iri, classes in known.items() for cls in classes]
+    if (engine or default_engine()) == "pyshacl":
+        report = _pyshacl_report(graph, types)
+    else:
+        report = _turbo_report(graph, types, focus)
+    return violations + _shacl(report, extraction, focus, local)
 
 
 def default_engine() -> str:
@@ -90,22 +92,57 @@ def default_engine() -> str:
     return engine
 
 
-def run_shapes(data: Graph, engine: str) -> tuple[bool, Graph]:
-    """The shapes over ``data``: whether it conforms, and the SHACL report.
+def _pyshacl_report(graph: Graph, types: list[tuple[Node, Node, Node]]) -> Graph | None:
+    """The reference engine's report, or None when the data conforms.
 
-    No focus_nodes: pySHACL would then skip nested shapes (sh:node, sh:or) on values.
+    No focus_nodes: pySHACL would then skip nested shapes (sh:node, sh:or) on values, so
+    the entities referred to become focus nodes too and their results are filtered out.
     No RDFS inference: rdfs:range would give any value the class sh:class asks for;
     sh:targetClass and sh:class already follow rdfs:subClassOf in the mixed-in ontology.
     """
-    if engine == "pyshacl":
-        import pyshacl
+    import pyshacl
 
-        conforms, report, _ = pyshacl.validate(
-            data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True, advanced=True
-        )
-    else:
-        conforms, report, _ = _compiled_shapes().validate(data, allow_warnings=True)
-    return bool(conforms), report
+    data = Graph()
+    for prefix, iri in PREFIXES.items():
+        data.bind(prefix, iri)
+    data += graph
+    data += ontology_graph()  # whole: pySHACL's ont_graph would mix in axioms but not concepts
+    for triple in types:
+        data.add(triple)
+    conforms, report, _ = pyshacl.validate(
+        data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True, advanced=True
+    )
+    return None if conforms else report
+
+
+def _turbo_report(
+    graph: Graph, types: list[tuple[Node, Node, Node]], focus: list[URIRef]
+) -> Graph | None:
+    """pyshacl-turbo's report on the source's own nodes, or None when they conform.
+
+    The data goes to the engine as N-Triples text, parsed natively: copying a large source
+    into another rdflib graph costs more than validating it. (Not as a pyoxigraph store:
+    pyshacl-turbo 0.6.5 then fails plain strings against ``sh:in``.) Focus nodes keep the
+    report to the source's own nodes; this engine, unlike pySHACL, still follows nested
+    shapes on their values.
+    """
+    import pyshacl_turbo
+
+    text = b"".join(
+        [
+            graph.serialize(format="nt", encoding="utf-8"),
+            _ontology_ntriples(),
+            "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types).encode(),
+        ]
+    )
+    data = pyshacl_turbo.Input(text.decode("utf-8"), "ntriples", None, {})
+    conforms, report, _ = _compiled_shapes().validate(data, allow_warnings=True, focus_nodes=focus)
+    return None if conforms else report
+
+
+@cache
+def _ontology_ntriples() -> bytes:
+    return ontology_graph().serialize(format="nt", encoding="utf-8")
 
 
 @cache
@@ -118,10 +155,13 @@ def _compiled_shapes():  # noqa: ANN202 - pyshacl_turbo.CompiledShapes, imported
 def dangling(extraction: Extraction, index: TypeIndex) -> list[Violation]:
     """References to entities that neither this source nor the index defines."""
     graph = extraction.graph
-    return _dangling(extraction, index.resolve(_references(graph) - _local(graph)))
+    referenced = _references(graph) - _local(graph)
+    return _dangling(extraction, referenced, index.resolve(referenced))
 
 
-def _dangling(extraction: Extraction, known: dict[URIRef, set[URIRef]]) -> list[Violation]:
+def _dangling(
+    extraction: Extraction, referenced: set[URIRef], known: dict[URIRef, set[URIRef]]
+) -> list[Violation]:
     return [
         Violation(
             extraction.where(subject),
@@ -130,16 +170,13 @@ def _dangling(extraction: Extraction, known: dict[URIRef, set[URIRef]]) -> list[
             short(predicate),
             target=obj,
         )
-        for subject, predicate, obj in _unresolved(extraction.graph, known)
+        for subject, predicate, obj in _unresolved(extraction.graph, referenced - set(known))
     ]
 
 
-def _unresolved(graph: Graph, known: dict[URIRef, set[URIRef]]) -> list[tuple[URIRef, ...]]:
-    referenced = _references(graph) - _local(graph)
+def _unresolved(graph: Graph, missing: set[URIRef]) -> list[tuple[URIRef, ...]]:
     return sorted(
-        (s, p, o)
-        for s, p, o in graph
-        if o in referenced and o not in known and isinstance(s, URIRef)
+        (s, p, o) for o in missing for s, p in graph.subject_predicates(o) if isinstance(s, URIRef)
     )
 
 
@@ -156,14 +193,11 @@ def _references(graph: Graph) -> set[URIRef]:
 
 
 def _shacl(
-    data: Graph, extraction: Extraction, focus: list[URIRef], engine: str
+    report: Graph | None, extraction: Extraction, focus: list[URIRef], local: set[URIRef]
 ) -> list[Violation]:
-    if not focus:
+    if report is None:
         return []
-    conforms, report = run_shapes(data, engine)
-    if conforms:
-        return []
-    own, local = set(focus), _local(extraction.graph)
+    own = set(focus)
     results = [
         r
         for r in report.objects(None, SH.result)
