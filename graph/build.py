@@ -102,7 +102,7 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
             provenance = describe_load(
                 extraction, digests[extraction.target], started, datetime.now(timezone.utc)
             )
-            store.replace_graph(extraction.target, extraction.graph + provenance)
+            store.replace_graph(extraction.target, extraction.graph, provenance)
             reports.append(_report(extraction, "loaded"))
     return sorted(reports, key=lambda r: r.source)
 

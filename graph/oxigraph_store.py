@@ -34,6 +34,9 @@ _RESULTS = RESULTS_FORMATS
 _RDF = RDF_FORMATS
 
 
+#: From this many triples on, a graph is bulk loaded rather than written in one transaction.
+BULK_FROM = 50_000
+
 _RESYNC_UNION = """
 DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } } ;
 INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"""
@@ -137,23 +140,61 @@ class OxigraphStore(Store):
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from None
 
-    def replace_graph(self, iri: URIRef, graph: Graph) -> None:
-        """Swap the graph and its share of the union in one update, one transaction.
+    def replace_graph(self, iri: URIRef, graph: Graph, provenance: Graph | None = None) -> None:
+        """Swap the graph and its share of the union.
 
-        Triples of the old version leave the union unless another graph holds them; the
-        new version is copied in by pattern so blank nodes keep their identity. (A staging
-        graph plus MOVE takes two transactions, and readers would see a mix in between.)
+        Up to :data:`BULK_FROM` triples this is one update, one transaction: triples of the
+        old version leave the union unless another graph holds them; the new version is
+        copied in by pattern so blank nodes keep their identity. (A staging graph plus MOVE
+        takes two transactions, and readers would see a mix in between.) Larger graphs are
+        bulk loaded, see :meth:`_replace_in_bulk`.
         """
         self._writable()
         target = ox.NamedNode(str(iri))
+        if len(graph) >= BULK_FROM:
+            self._replace_in_bulk(target, graph, provenance)
+            return
         data = graph.serialize(format="nt")
+        if provenance is not None:
+            data += provenance.serialize(format="nt")
         self._store.update(
-            f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }}\n"
-            f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {target}) }} }} ;\n"
-            f"DROP SILENT GRAPH {target} ;\n"
+            f"{_drop(target)} ;\n"
             f"INSERT DATA {{ GRAPH {target} {{\n{data}\n}} }} ;\n"
             f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
         )
+
+    def _replace_in_bulk(
+        self, target: ox.NamedNode, graph: Graph, provenance: Graph | None
+    ) -> None:
+        """A large graph goes in by bulk load, written straight to the store's files.
+
+        One transaction of a million quads is held in memory by Oxigraph and takes minutes;
+        a bulk load takes seconds, but is not atomic. Nobody reads in between: the build
+        lock keeps ``nbkg serve`` and other builds off the store. A crash half-way is caught
+        by the next build: the provenance, which records the source's digest, is written
+        last in a transaction of its own, so a graph without it counts as changed and is
+        loaded again.
+        """
+        self._store.update(_drop(target))
+        data = graph.serialize(format="nt", encoding="utf-8")
+        if _has_blank_nodes(graph):  # bulk_load renames them per call: copy with labels kept
+            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
+            self._store.bulk_extend(
+                quad
+                for t in triples
+                for quad in (
+                    ox.Quad(t.subject, t.predicate, t.object, target),
+                    ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()),
+                )
+            )
+        else:
+            for graph_name in (target, ox.DefaultGraph()):
+                self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph_name)
+        if provenance is not None:  # no blank nodes: two INSERT DATA give the same triples
+            text = provenance.serialize(format="nt")
+            self._store.update(
+                f"INSERT DATA {{ GRAPH {target} {{\n{text}\n}} }} ;\nINSERT DATA {{\n{text}\n}}"
+            )
 
     def _fill_union(self) -> None:
         """Stores written before the union was materialised get it once, on first open."""
@@ -177,6 +218,19 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
+
+
+def _drop(target: ox.NamedNode) -> str:
+    """Remove a graph and the triples only it gave the union."""
+    return (
+        f"DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }}\n"
+        f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {target}) }} }} ;\n"
+        f"DROP SILENT GRAPH {target}"
+    )
+
+
+def _has_blank_nodes(graph: Graph) -> bool:
+    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

@@ -300,12 +300,14 @@ class RemoteStore(Store):
             )
         self._update_fallbacks = []  # this endpoint works: keep it
 
-    def replace_graph(self, iri: URIRef, graph: Graph) -> None:
+    def replace_graph(self, iri: URIRef, graph: Graph, provenance: Graph | None = None) -> None:
         """Upload to a staging graph, then ``MOVE`` it over the old one in one update.
 
         If the upload fails, the staging graph is dropped and the old version stays."""
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
+        if provenance is not None:
+            graph = graph + provenance
         staging = f"{STAGING}{uuid.uuid4()}"
         try:
             self._upload(staging, graph)

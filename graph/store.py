@@ -67,8 +67,13 @@ class Store(ABC):
         """Run a SPARQL 1.1 Update in one transaction (where the backend has them)."""
 
     @abstractmethod
-    def replace_graph(self, iri: URIRef, graph: Graph) -> None:
-        """Swap in new contents for a named graph: readers see the old or the new, never a mix."""
+    def replace_graph(self, iri: URIRef, graph: Graph, provenance: Graph | None = None) -> None:
+        """Swap in new contents for a named graph: readers see the old or the new, never a mix.
+
+        ``provenance`` (the load's PROV-O record, with the source's digest) goes into the
+        same graph. A backend that cannot swap atomically writes it last, so that its
+        presence vouches that the graph is whole.
+        """
 
     @abstractmethod
     def dump(self, out: BinaryIO, fmt: str = "nq") -> None:
