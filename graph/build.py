@@ -22,6 +22,7 @@ from rdflib import URIRef
 
 from nbkg.graph.gate import TypeIndex, Violation, check, dangling, short
 from nbkg.graph.provenance import describe_load, graph_digest_query
+from nbkg.graph.sparql import with_rows
 from nbkg.graph.store import Store, StoreError, is_remote
 from nbkg.loaders.base import Extraction, LoadError, Source, loader_for, loaders
 from nbkg.ontology import ONTOLOGY_FILES, resource
@@ -81,15 +82,19 @@ def build(store: Store, data_dir: Path, *, force: bool = False) -> list[SourceRe
 def load(store: Store, sources: list[Source], *, force: bool = False) -> list[SourceReport]:
     """Load these sources into ``store`` through the gate; one report per source.
 
-    References are checked against what the store will hold afterwards: unchanged
-    sources, changed sources the gate accepts, and stored graphs that stay. Rejecting a
-    source can break references of others, so the check repeats until nothing changes.
+    A source whose file, ontology and shapes are unchanged since its graph was loaded is
+    not even read again: a rebuild costs what the changed sources cost. References are
+    checked against what the store will hold afterwards: unchanged sources, changed
+    sources the gate accepts, and stored graphs that stay. Rejecting a source can break
+    references of others, so the check repeats until nothing changes.
     """
     with build_lock(store):
-        extractions, reports = extract(sources)
-        digests = {e.target: gate_digest(e.source) for e in extractions}
+        digests = {source: gate_digest(source) for source in sources}
+        skipped = [s for s in sources if not force and _stored_digest(store, s.graph) == digests[s]]
+        extractions, reports = extract(s for s in sources if s not in skipped)
+        reports += [_skipped_report(store, s) for s in skipped]
         changed = [
-            e for e in extractions if force or _stored_digest(store, e.target) != digests[e.target]
+            e for e in extractions if force or _stored_digest(store, e.target) != digests[e.source]
         ]
         unchanged = [e for e in extractions if e not in changed]
         reports += [_report(e, "unchanged") for e in unchanged]
@@ -100,7 +105,7 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
                 reports.append(_report(extraction, "rejected", rejected[extraction.target]))
                 continue
             provenance = describe_load(
-                extraction, digests[extraction.target], started, datetime.now(timezone.utc)
+                extraction, digests[extraction.source], started, datetime.now(timezone.utc)
             )
             store.replace_graph(extraction.target, extraction.graph, provenance)
             reports.append(_report(extraction, "loaded"))
@@ -127,16 +132,60 @@ def _gate(
                 culprit = _previous_definer(store, violation.target, accepted)
                 if culprit is not None:
                     newly.setdefault(culprit.target, []).append(
-                        Violation(
-                            culprit.source.name,
-                            violation.focus,
-                            f"no longer defines {short(violation.target)}, which "
-                            f"{violation.where} refers to",
+                        _no_longer_defines(
+                            culprit, violation.focus, violation.target, violation.where
                         )
                     )
+        read = {e.target for e in [*unchanged, *changed]}
+        for culprit, focus, target, where in _orphaned(store, accepted, index, read):
+            newly.setdefault(culprit.target, []).append(
+                _no_longer_defines(culprit, focus, target, where)
+            )
         if not newly:
             return rejected
         rejected.update(newly)
+
+
+def _no_longer_defines(
+    culprit: Extraction, focus: str, target: URIRef | None, where: str
+) -> Violation:
+    return Violation(
+        culprit.source.name,
+        focus,
+        f"no longer defines {short(target)}, which {where} refers to",
+    )
+
+
+def _orphaned(
+    store: Store, accepted: list[Extraction], index: TypeIndex, read: set[URIRef]
+) -> list[tuple[Extraction, str, URIRef, str]]:
+    """References from stored graphs this build did not read to entities it removes.
+
+    An entity that a changed source's stored version defined, that its new version does
+    not, and that no other source or stored graph defines, is removed by the build; any
+    stored graph left unread (its source unchanged) that refers to it would dangle.
+    """
+    found = []
+    for extraction in accepted:
+        before = store.select(_DEFINED_IN_GRAPH, {"g": extraction.target})
+        gone = {row["s"] for row in before} - set(index.resolve({row["s"] for row in before}))
+        ordered = sorted(gone)  # type: ignore[type-var]
+        for start in range(0, len(ordered), _LOOKUP_BATCH):
+            batch = ordered[start : start + _LOOKUP_BATCH]
+            for row in store.select(with_rows(_REFERRERS, "o", batch)):
+                if row["g"] not in read:
+                    where = str(row.get("file") or row["g"])
+                    found.append((extraction, short(row["s"]), row["o"], where))
+    return found
+
+
+_DEFINED_IN_GRAPH = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?type } FILTER (isIRI(?s)) }"
+_REFERRERS = """PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX nbkg: <https://w3id.org/nbkg/def#>
+SELECT DISTINCT ?g ?s ?o ?file WHERE {
+  GRAPH ?g { ?s ?p ?o FILTER (?p != <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>) }
+  OPTIONAL { GRAPH ?g { ?g prov:wasDerivedFrom ?f . ?f nbkg:fileName ?file } }
+}"""
 
 
 def _previous_definer(
@@ -179,11 +228,12 @@ def _index(
 
     def lookup(iris: set[URIRef]) -> dict[URIRef, set[URIRef]]:
         found: dict[URIRef, set[URIRef]] = {}
-        for iri in iris:
-            query = "SELECT ?type ?g WHERE { GRAPH ?g { ?s a ?type } }"
-            for row in store.select(query, {"s": iri}):
+        ordered = sorted(iris)
+        for start in range(0, len(ordered), _LOOKUP_BATCH):  # one query per batch, not per IRI
+            batch = ordered[start : start + _LOOKUP_BATCH]
+            for row in store.select(with_rows(_TYPES_IN_GRAPHS, "s", batch)):
                 if row["g"] not in replacing:
-                    found.setdefault(iri, set()).add(row["type"])  # type: ignore[arg-type]
+                    found.setdefault(row["s"], set()).add(row["type"])  # type: ignore[arg-type]
         return found
 
     index = TypeIndex(lookup)
@@ -192,9 +242,24 @@ def _index(
     return index
 
 
+_LOOKUP_BATCH = 500
+_TYPES_IN_GRAPHS = "SELECT ?s ?type ?g WHERE { GRAPH ?g { ?s a ?type } }"
+
+
 def _stored_digest(store: Store, graph: URIRef) -> str | None:
     rows = store.select(graph_digest_query(), {"g": graph})
     return str(rows[0]["digest"]) if rows else None
+
+
+def _skipped_report(store: Store, source: Source) -> SourceReport:
+    """An unchanged source, not read again: its size as recorded when it was loaded."""
+    rows = store.select(_RECORDED_TRIPLES, {"g": source.graph})
+    triples = int(rows[0]["n"]) if rows else 0
+    return SourceReport(source.name, str(source.graph), "unchanged", triples)
+
+
+_RECORDED_TRIPLES = """PREFIX void: <http://rdfs.org/ns/void#>
+SELECT ?n WHERE { GRAPH ?g { ?g void:triples ?n } }"""
 
 
 def _report(

@@ -271,3 +271,43 @@ def test_removing_an_entity_others_refer_to_is_rejected(store_copy: Path, data_d
         assert not store.ask(DANGLING_PROGRAMME), "the store holds an award of no programme"
     assert result.exit_code == 1
     assert "bsr-innovation-express" in result.output
+
+
+# ---- incremental rebuilds --------------------------------------------------------------
+
+
+def test_a_rebuild_reads_and_validates_only_the_changed_source(
+    store_copy: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    programmes = data_dir / "registry" / "programmes.csv"
+    text = programmes.read_text(encoding="utf-8")
+    programmes.write_text(text.replace("Arena (", "Arena programme (", 1), encoding="utf-8")
+    read, checked = [], []
+    real_extract, real_check = build_module.extract, build_module.check
+
+    def spy_extract(sources):  # noqa: ANN001, ANN202
+        sources = list(sources)
+        read.extend(s.name for s in sources)
+        return real_extract(sources)
+
+    def spy_check(extraction, index):  # noqa: ANN001, ANN202
+        checked.append(extraction.source.name)
+        return real_check(extraction, index)
+
+    monkeypatch.setattr(build_module, "extract", spy_extract)
+    monkeypatch.setattr(build_module, "check", spy_check)
+    with open_store(str(store_copy)) as store:
+        reports = build(store, data_dir)
+        label = store.select(
+            "SELECT ?l WHERE { <https://w3id.org/nbkg/id/no-arena> "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+        )
+    # the ontology's graph is not named after its file, so it is read to find its graph
+    assert sorted(read) == ["ontology/nbkg.ttl", "registry/programmes.csv"]
+    assert checked == ["registry/programmes.csv"]
+    by_status = {r.source: r.status for r in reports}
+    assert by_status.pop("registry/programmes.csv") == "loaded"
+    assert set(by_status.values()) == {"unchanged"}
+    assert {str(row["l"]) for row in label} >= {"Arena programme (Norwegian Innovation Clusters)"}
+    unchanged = next(r for r in reports if r.source == "registry/clusters.csv")
+    assert unchanged.triples > 0  # as recorded when it was loaded
