@@ -139,6 +139,7 @@ def gate(data_dir: str, source_name: str) -> dict:
 
     from nbkg.graph.build import discover, extract
     from nbkg.graph.gate import TypeIndex, check
+    from nbkg.graph.staged import Staged
     from nbkg.ontology import ontology_graph, shapes_graph
 
     started = time.perf_counter()
@@ -147,11 +148,11 @@ def gate(data_dir: str, source_name: str) -> dict:
     (planted,) = [e for e in extractions if e.source.name == source_name]
     index = TypeIndex()
     for extraction in extractions:
-        index.add(extraction.graph)
+        index.add(Staged.of(extraction))
     ontology_graph(), shapes_graph()  # cached: load them outside the timings
-    check(planted, TypeIndex())  # compiles the shapes once, outside the timing
+    check(Staged.of(planted), TypeIndex())  # compiles the shapes once, outside the timing
     started = time.perf_counter()
-    violations = check(planted, index)
+    violations = check(Staged.of(planted), index)
     gate_seconds = time.perf_counter() - started
     # Plain: the source, the ontology, and the types of what it refers to (from every source),
     # which sh:class needs; no focus nodes, no filtering of results.

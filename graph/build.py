@@ -23,6 +23,7 @@ from rdflib import URIRef
 from nbkg.graph.gate import TypeIndex, Violation, check, dangling, short
 from nbkg.graph.provenance import describe_load, graph_digest_query
 from nbkg.graph.sparql import with_rows
+from nbkg.graph.staged import Staged
 from nbkg.graph.store import Store, StoreError, is_remote
 from nbkg.loaders.base import Extraction, LoadError, Source, loader_for, loaders
 from nbkg.ontology import ONTOLOGY_FILES, resource
@@ -67,6 +68,17 @@ def extract(sources: Iterable[Source]) -> tuple[list[Extraction], list[SourceRep
     return extractions, failures
 
 
+def stage(sources: Iterable[Source]) -> tuple[list[Staged], list[SourceReport]]:
+    """Extract and stage one source at a time: only one rdflib graph is held at once."""
+    staged, failures = [], []
+    for source in sources:
+        extractions, failed = extract([source])
+        staged += [Staged.of(e) for e in extractions]
+        failures += failed
+        del extractions
+    return staged, failures
+
+
 def gate_digest(source: Source) -> str:
     digest = hashlib.sha256(source.sha256.encode())
     for name in (*ONTOLOGY_FILES, "shapes.ttl"):
@@ -91,7 +103,7 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
     with build_lock(store):
         digests = {source: gate_digest(source) for source in sources}
         skipped = [s for s in sources if not force and _stored_digest(store, s.graph) == digests[s]]
-        extractions, reports = extract(s for s in sources if s not in skipped)
+        extractions, reports = stage(s for s in sources if s not in skipped)
         reports += [_skipped_report(store, s) for s in skipped]
         changed = [
             e for e in extractions if force or _stored_digest(store, e.target) != digests[e.source]
@@ -107,13 +119,13 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
             provenance = describe_load(
                 extraction, digests[extraction.source], started, datetime.now(timezone.utc)
             )
-            store.replace_graph(extraction.target, extraction.graph, provenance)
+            store.replace_graph(extraction.target, extraction.ntriples, provenance)
             reports.append(_report(extraction, "loaded"))
     return sorted(reports, key=lambda r: r.source)
 
 
 def _gate(
-    store: Store, changed: list[Extraction], unchanged: list[Extraction]
+    store: Store, changed: list[Staged], unchanged: list[Staged]
 ) -> dict[URIRef, list[Violation]]:
     """Violations per rejected graph. SHACL runs once per source; the reference check repeats."""
     replacing = {e.target for e in changed}
@@ -146,9 +158,7 @@ def _gate(
         rejected.update(newly)
 
 
-def _no_longer_defines(
-    culprit: Extraction, focus: str, target: URIRef | None, where: str
-) -> Violation:
+def _no_longer_defines(culprit: Staged, focus: str, target: URIRef | None, where: str) -> Violation:
     return Violation(
         culprit.source.name,
         focus,
@@ -157,8 +167,8 @@ def _no_longer_defines(
 
 
 def _orphaned(
-    store: Store, accepted: list[Extraction], index: TypeIndex, read: set[URIRef]
-) -> list[tuple[Extraction, str, URIRef, str]]:
+    store: Store, accepted: list[Staged], index: TypeIndex, read: set[URIRef]
+) -> list[tuple[Staged, str, URIRef, str]]:
     """References from stored graphs this build did not read to entities it removes.
 
     An entity that a changed source's stored version defined, that its new version does
@@ -188,9 +198,7 @@ SELECT DISTINCT ?g ?s ?o ?file WHERE {
 }"""
 
 
-def _previous_definer(
-    store: Store, iri: URIRef | None, candidates: list[Extraction]
-) -> Extraction | None:
+def _previous_definer(store: Store, iri: URIRef | None, candidates: list[Staged]) -> Staged | None:
     """The changed source whose stored graph defined ``iri`` before this build."""
     by_graph = {e.target: e for e in candidates}
     rows = store.select("SELECT ?g WHERE { GRAPH ?g { ?s a ?type } }", {"s": iri}) if iri else []
@@ -204,11 +212,11 @@ def validate(paths: Iterable[Path], data_dir: Path | None = None) -> list[Source
     data by default), so a single registry table can be checked on its own.
     """
     given = [loader_for(path).source(path, _common_root(path)) for path in paths]
-    extractions, reports = extract(given)
-    context, _ = extract(discover(data_dir or bundled_data_dir()))
+    extractions, reports = stage(given)
+    context, _ = stage(discover(data_dir or bundled_data_dir()))
     index = TypeIndex()
     for extraction in [*context, *extractions]:
-        index.add(extraction.graph)
+        index.add(extraction)
     for extraction in extractions:
         violations = check(extraction, index)
         reports.append(_report(extraction, "rejected" if violations else "valid", violations))
@@ -222,7 +230,7 @@ def _common_root(path: Path) -> Path:
 
 
 def _index(
-    extractions: list[Extraction], store: Store, replacing: set[URIRef] = frozenset()
+    extractions: list[Staged], store: Store, replacing: set[URIRef] = frozenset()
 ) -> TypeIndex:
     """Types from these extractions, then from stored graphs this build does not replace."""
 
@@ -238,7 +246,7 @@ def _index(
 
     index = TypeIndex(lookup)
     for extraction in extractions:
-        index.add(extraction.graph)
+        index.add(extraction)
     return index
 
 
@@ -262,14 +270,12 @@ _RECORDED_TRIPLES = """PREFIX void: <http://rdfs.org/ns/void#>
 SELECT ?n WHERE { GRAPH ?g { ?g void:triples ?n } }"""
 
 
-def _report(
-    extraction: Extraction, status: str, violations: Iterable[Violation] = ()
-) -> SourceReport:
+def _report(extraction: Staged, status: str, violations: Iterable[Violation] = ()) -> SourceReport:
     return SourceReport(
         extraction.source.name,
         str(extraction.target),
         status,
-        len(extraction.graph),
+        extraction.triples,
         [str(v) for v in violations],
     )
 

@@ -21,8 +21,8 @@ from functools import cache
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, SH
 
-from nbkg.graph.namespace import ID, PREFIXES
-from nbkg.loaders.base import Extraction
+from nbkg.graph.namespace import PREFIXES
+from nbkg.graph.staged import Staged
 from nbkg.ontology import ontology_graph, shapes_graph
 
 
@@ -50,10 +50,9 @@ class TypeIndex:
         self.types: dict[URIRef, set[URIRef]] = {}
         self.lookup = lookup  # asks the store about entities no source of this build defines
 
-    def add(self, graph: Graph) -> None:
-        for subject, cls in graph.subject_objects(RDF.type):
-            if isinstance(subject, URIRef) and isinstance(cls, URIRef):
-                self.types.setdefault(subject, set()).add(cls)
+    def add(self, staged: Staged) -> None:
+        for subject, classes in staged.types.items():
+            self.types.setdefault(subject, set()).update(classes)
 
     def resolve(self, iris: set[URIRef]) -> dict[URIRef, set[URIRef]]:
         found = {iri: self.types[iri] for iri in iris if iri in self.types}
@@ -66,23 +65,25 @@ class TypeIndex:
 ENGINES = ("turbo", "pyshacl")
 
 
-def check(extraction: Extraction, index: TypeIndex, engine: str | None = None) -> list[Violation]:
+def check(staged: Staged, index: TypeIndex, engine: str | None = None) -> list[Violation]:
     """Every violation of the source, dangling references first; empty when it conforms."""
-    graph = extraction.graph
-    local = _local(graph)
-    referenced = _references(graph) - local
+    local = set(staged.types)
+    referenced = set(staged.references) - local
     known = index.resolve(referenced)
-    violations = _dangling(extraction, referenced, known)
-    focus = sorted({s for s in graph.subjects() if isinstance(s, URIRef)})
+    violations = _dangling(staged, referenced, known)
+    focus = sorted(staged.subjects)
     if not focus:
         return violations
     # The types of what the source refers to, so that sh:class can judge the references.
     types = [(iri, RDF.type, cls) for iri, classes in known.items() for cls in classes]
     if (engine or default_engine()) == "pyshacl":
-        report = _pyshacl_report(graph, types)
+        report = _pyshacl_report(staged.graph(), types)
     else:
-        report = _turbo_report(graph, types, focus)
-    return violations + _shacl(report, extraction, focus, local)
+        report = _turbo_report(staged.ntriples.data, types, focus)
+    try:
+        return violations + _shacl(report, staged, focus, local)
+    finally:
+        staged.release()
 
 
 def default_engine() -> str:
@@ -116,26 +117,26 @@ def _pyshacl_report(graph: Graph, types: list[tuple[Node, Node, Node]]) -> Graph
 
 
 def _turbo_report(
-    graph: Graph, types: list[tuple[Node, Node, Node]], focus: list[URIRef]
+    ntriples: bytes, types: list[tuple[Node, Node, Node]], focus: list[URIRef]
 ) -> Graph | None:
     """pyshacl-turbo's report on the source's own nodes, or None when they conform.
 
-    The data goes to the engine as N-Triples text, parsed natively: copying a large source
-    into another rdflib graph costs more than validating it. (Not as a pyoxigraph store:
+    The data goes to the engine as N-Triples text, parsed natively: an rdflib graph of a
+    large source costs more than validating it. (Not as a pyoxigraph store:
     pyshacl-turbo 0.6.5 then fails plain strings against ``sh:in``.) Focus nodes keep the
     report to the source's own nodes; this engine, unlike pySHACL, still follows nested
     shapes on their values.
     """
     import pyshacl_turbo
 
-    text = b"".join(
+    text = "".join(
         [
-            graph.serialize(format="nt", encoding="utf-8"),
-            _ontology_ntriples(),
-            "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types).encode(),
+            ntriples.decode("utf-8"),
+            _ontology_ntriples().decode("utf-8"),
+            "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types),
         ]
     )
-    data = pyshacl_turbo.Input(text.decode("utf-8"), "ntriples", None, {})
+    data = pyshacl_turbo.Input(text, "ntriples", None, {})
     conforms, report, _ = _compiled_shapes().validate(data, allow_warnings=True, focus_nodes=focus)
     return None if conforms else report
 
@@ -152,48 +153,41 @@ def _compiled_shapes():  # noqa: ANN202 - pyshacl_turbo.CompiledShapes, imported
     return pyshacl_turbo.compile_shapes(shapes_graph(), advanced=True)
 
 
-def dangling(extraction: Extraction, index: TypeIndex) -> list[Violation]:
+def dangling(staged: Staged, index: TypeIndex) -> list[Violation]:
     """References to entities that neither this source nor the index defines."""
-    graph = extraction.graph
-    referenced = _references(graph) - _local(graph)
-    return _dangling(extraction, referenced, index.resolve(referenced))
+    referenced = set(staged.references) - set(staged.types)
+    try:
+        return _dangling(staged, referenced, index.resolve(referenced))
+    finally:
+        staged.release()
 
 
 def _dangling(
-    extraction: Extraction, referenced: set[URIRef], known: dict[URIRef, set[URIRef]]
+    staged: Staged, referenced: set[URIRef], known: dict[URIRef, set[URIRef]]
 ) -> list[Violation]:
+    missing = referenced - set(known)
+    if not missing:
+        return []
+    graph = staged.graph()  # only now: who refers to what is not kept staged
     return [
         Violation(
-            extraction.where(subject),
+            staged.where(subject),
             short(subject),
             f"refers to {short(obj)}, which no source defines",
             short(predicate),
             target=obj,
         )
-        for subject, predicate, obj in _unresolved(extraction.graph, referenced - set(known))
+        for subject, predicate, obj in sorted(
+            (s, p, o)
+            for o in missing
+            for s, p in graph.subject_predicates(o)
+            if isinstance(s, URIRef) and p != RDF.type
+        )
     ]
 
 
-def _unresolved(graph: Graph, missing: set[URIRef]) -> list[tuple[URIRef, ...]]:
-    return sorted(
-        (s, p, o) for o in missing for s, p in graph.subject_predicates(o) if isinstance(s, URIRef)
-    )
-
-
-def _local(graph: Graph) -> set[URIRef]:
-    return {s for s in graph.subjects(RDF.type) if isinstance(s, URIRef)}
-
-
-def _references(graph: Graph) -> set[URIRef]:
-    return {
-        o
-        for p, o in graph.predicate_objects()
-        if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(str(ID))
-    }
-
-
 def _shacl(
-    report: Graph | None, extraction: Extraction, focus: list[URIRef], local: set[URIRef]
+    report: Graph | None, staged: Staged, focus: list[URIRef], local: set[URIRef]
 ) -> list[Violation]:
     if report is None:
         return []
@@ -201,15 +195,15 @@ def _shacl(
     results = [
         r
         for r in report.objects(None, SH.result)
-        if report.value(r, SH.focusNode) in own and _stated_here(report, r, extraction, local)
+        if report.value(r, SH.focusNode) in own and _stated_here(report, r, staged, local)
     ]
     # One violation per broken rule and value: an ill-typed count breaks sh:datatype and,
     # for pyshacl-turbo, sh:minInclusive too, under the same message.
-    violations = set(_violations(report, results, extraction))
+    violations = set(_violations(report, results, staged))
     return sorted(violations, key=lambda v: (_line(v.where), v.focus, v.message, v.path or ""))
 
 
-def _stated_here(report: Graph, result: Node, extraction: Extraction, local: set) -> bool:
+def _stated_here(report: Graph, result: Node, staged: Staged, local: set) -> bool:
     """Whether a result is this source's to answer for.
 
     A source may state something about an entity another source defines (a document adds
@@ -220,10 +214,10 @@ def _stated_here(report: Graph, result: Node, extraction: Extraction, local: set
     if focus in local:
         return True
     path = report.value(result, SH.resultPath)
-    return isinstance(path, URIRef) and (focus, path, None) in extraction.graph
+    return isinstance(path, URIRef) and (focus, path, None) in staged.graph()
 
 
-def _violations(report: Graph, results: list[Node], extraction: Extraction) -> Iterable[Violation]:
+def _violations(report: Graph, results: list[Node], staged: Staged) -> Iterable[Violation]:
     for result in results:
         if report.value(result, SH.resultSeverity) != SH.Violation:
             continue
@@ -232,7 +226,7 @@ def _violations(report: Graph, results: list[Node], extraction: Extraction) -> I
         value = report.value(result, SH.value)
         messages = [str(m) for m in report.objects(result, SH.resultMessage)]
         yield Violation(
-            where=extraction.where(focus) if isinstance(focus, URIRef) else extraction.source.name,
+            where=staged.where(focus) if isinstance(focus, URIRef) else staged.source.name,
             focus=short(focus),
             message="; ".join(messages) or "breaks a constraint",
             path=short(path) if path is not None else None,

@@ -28,7 +28,7 @@ from nbkg.graph.answers import (
     triples_answer,
 )
 from nbkg.graph.sparql import with_values
-from nbkg.graph.store import QueryError, Store, StoreError
+from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
 _RESULTS = RESULTS_FORMATS
 _RDF = RDF_FORMATS
@@ -140,7 +140,9 @@ class OxigraphStore(Store):
         except SyntaxError as err:
             raise QueryError(f"SPARQL syntax error: {err}") from None
 
-    def replace_graph(self, iri: URIRef, graph: Graph, provenance: Graph | None = None) -> None:
+    def replace_graph(
+        self, iri: URIRef, graph: Graph | NTriples, provenance: Graph | None = None
+    ) -> None:
         """Swap the graph and its share of the union.
 
         Up to :data:`BULK_FROM` triples this is one update, one transaction: triples of the
@@ -151,10 +153,11 @@ class OxigraphStore(Store):
         """
         self._writable()
         target = ox.NamedNode(str(iri))
-        if len(graph) >= BULK_FROM:
-            self._replace_in_bulk(target, graph, provenance)
+        triples = graph if isinstance(graph, NTriples) else NTriples.of(graph)
+        if triples.triples >= BULK_FROM:
+            self._replace_in_bulk(target, triples, provenance)
             return
-        data = graph.serialize(format="nt")
+        data = triples.data.decode("utf-8")
         if provenance is not None:
             data += provenance.serialize(format="nt")
         self._store.update(
@@ -164,7 +167,7 @@ class OxigraphStore(Store):
         )
 
     def _replace_in_bulk(
-        self, target: ox.NamedNode, graph: Graph, provenance: Graph | None
+        self, target: ox.NamedNode, triples: NTriples, provenance: Graph | None
     ) -> None:
         """A large graph goes in by bulk load, written straight to the store's files.
 
@@ -176,12 +179,12 @@ class OxigraphStore(Store):
         loaded again.
         """
         self._store.update(_drop(target))
-        data = graph.serialize(format="nt", encoding="utf-8")
-        if _has_blank_nodes(graph):  # bulk_load renames them per call: copy with labels kept
-            triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
+        data = triples.data
+        if triples.blank_nodes:  # bulk_load renames them per call: copy with labels kept
+            parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
             self._store.bulk_extend(
                 quad
-                for t in triples
+                for t in parsed
                 for quad in (
                     ox.Quad(t.subject, t.predicate, t.object, target),
                     ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()),
@@ -227,10 +230,6 @@ def _drop(target: ox.NamedNode) -> str:
         f"  FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} FILTER (?h != {target}) }} }} ;\n"
         f"DROP SILENT GRAPH {target}"
     )
-
-
-def _has_blank_nodes(graph: Graph) -> bool:
-    return any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
 
 
 def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:

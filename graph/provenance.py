@@ -14,13 +14,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 import nbkg
 from nbkg.graph import namespace as ns
 from nbkg.graph.namespace import NBKG, VOID
-from nbkg.loaders.base import Extraction
+from nbkg.graph.staged import Staged
 
 AGENT = ns.entity(f"nbkg-{nbkg.__version__.replace('.', '-')}")
 
 
 def describe_load(
-    extraction: Extraction, gate_digest: str, started: datetime, ended: datetime
+    extraction: Staged, gate_digest: str, started: datetime, ended: datetime
 ) -> Graph:
     source = extraction.source
     sha = source.sha256
@@ -34,7 +34,7 @@ def describe_load(
     g.add((graph_iri, PROV.wasGeneratedBy, activity))
     g.add((graph_iri, PROV.wasDerivedFrom, file_node))
     g.add((graph_iri, NBKG.gateDigest, Literal(gate_digest)))
-    g.add((graph_iri, VOID.triples, Literal(len(extraction.graph), datatype=XSD.integer)))
+    g.add((graph_iri, VOID.triples, Literal(extraction.triples, datatype=XSD.integer)))
     for cited in extraction.described_by:
         g.add((graph_iri, DCTERMS.source, cited))
     g.add((file_node, RDF.type, NBKG.SourceFile))

@@ -43,7 +43,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 from nbkg.graph import formats
 from nbkg.graph.answers import Answer, boolean_answer, solutions_answer, triples_answer
 from nbkg.graph.sparql import has_dataset, query_form, with_values
-from nbkg.graph.store import QueryError, Store, StoreError
+from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
 STAGING = "urn:nbkg:staging:"
 CHUNK = 5_000  # triples per INSERT DATA when the server has no Graph Store Protocol
@@ -300,12 +300,16 @@ class RemoteStore(Store):
             )
         self._update_fallbacks = []  # this endpoint works: keep it
 
-    def replace_graph(self, iri: URIRef, graph: Graph, provenance: Graph | None = None) -> None:
+    def replace_graph(
+        self, iri: URIRef, graph: Graph | NTriples, provenance: Graph | None = None
+    ) -> None:
         """Upload to a staging graph, then ``MOVE`` it over the old one in one update.
 
         If the upload fails, the staging graph is dropped and the old version stays."""
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
+        if isinstance(graph, NTriples):  # batches are cut from an rdflib graph
+            graph = graph.graph()
         if provenance is not None:
             graph = graph + provenance
         staging = f"{STAGING}{uuid.uuid4()}"

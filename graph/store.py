@@ -17,15 +17,33 @@ import io
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import platformdirs
-from rdflib import Graph, Node, URIRef
+from rdflib import BNode, Graph, Node, URIRef
 from rdflib.query import Result
 
 from nbkg.graph.answers import Answer
 from nbkg.graph.sparql import with_values
+
+
+@dataclass(frozen=True)
+class NTriples:
+    """A graph serialised as N-Triples: how the build hands large sources to a store."""
+
+    data: bytes
+    triples: int
+    blank_nodes: bool
+
+    @classmethod
+    def of(cls, graph: Graph) -> NTriples:
+        blank = any(isinstance(s, BNode) or isinstance(o, BNode) for s, _, o in graph)
+        return cls(graph.serialize(format="nt", encoding="utf-8"), len(graph), blank)
+
+    def graph(self) -> Graph:
+        return Graph().parse(data=self.data, format="nt")
 
 
 class StoreError(Exception):
@@ -67,7 +85,9 @@ class Store(ABC):
         """Run a SPARQL 1.1 Update in one transaction (where the backend has them)."""
 
     @abstractmethod
-    def replace_graph(self, iri: URIRef, graph: Graph, provenance: Graph | None = None) -> None:
+    def replace_graph(
+        self, iri: URIRef, graph: Graph | NTriples, provenance: Graph | None = None
+    ) -> None:
         """Swap in new contents for a named graph: readers see the old or the new, never a mix.
 
         ``provenance`` (the load's PROV-O record, with the source's digest) goes into the

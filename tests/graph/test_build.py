@@ -283,18 +283,18 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
     text = programmes.read_text(encoding="utf-8")
     programmes.write_text(text.replace("Arena (", "Arena programme (", 1), encoding="utf-8")
     read, checked = [], []
-    real_extract, real_check = build_module.extract, build_module.check
+    real_stage, real_check = build_module.stage, build_module.check
 
     def spy_extract(sources):  # noqa: ANN001, ANN202
         sources = list(sources)
         read.extend(s.name for s in sources)
-        return real_extract(sources)
+        return real_stage(sources)
 
     def spy_check(extraction, index):  # noqa: ANN001, ANN202
         checked.append(extraction.source.name)
         return real_check(extraction, index)
 
-    monkeypatch.setattr(build_module, "extract", spy_extract)
+    monkeypatch.setattr(build_module, "stage", spy_extract)
     monkeypatch.setattr(build_module, "check", spy_check)
     with open_store(str(store_copy)) as store:
         reports = build(store, data_dir)
