@@ -6,6 +6,8 @@ rules can be tested without a server. Every text answer carries ``charset=utf-8`
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from werkzeug.datastructures import MIMEAccept
 
 from nbkg.graph.formats import FORMATS
@@ -72,15 +74,33 @@ def negotiate(accept: MIMEAccept, choices: tuple[str, ...]) -> str:
     """
     if not accept:
         return choices[0]
-    offered = {FORMATS[c].media_type: c for c in choices}
-    offered.update({alias: c for alias, c in _ALIASES.items() if c in choices and "/" in alias})
-    best = accept.best_match(list(offered))
+    ranked = tuple(accept)
+    if sum(len(value) for value, _ in ranked) <= _CACHED_ACCEPT_CHARS:
+        best = _best_cached(ranked, choices)
+    else:
+        best = _best(ranked, choices)
     if best is None:
         raise NotAcceptableError(
             "none of the types in Accept is offered; this answer comes as "
             + ", ".join(FORMATS[c].media_type for c in choices)
         )
-    return offered[best]
+    return best
+
+
+#: Accept headers up to this many characters are remembered: clients send the same few
+#: headers on every request, and matching one takes far longer than looking it up.
+_CACHED_ACCEPT_CHARS = 256
+
+
+def _best(ranked: tuple[tuple[str, float], ...], choices: tuple[str, ...]) -> str | None:
+    offered = {FORMATS[c].media_type: c for c in choices}
+    offered.update({alias: c for alias, c in _ALIASES.items() if c in choices and "/" in alias})
+    best = MIMEAccept(ranked).best_match(list(offered))
+    return None if best is None else offered[best]
+
+
+#: Bounded, and only short headers enter it, so odd headers cannot make it grow.
+_best_cached = lru_cache(maxsize=256)(_best)
 
 
 def prefers_html(accept: MIMEAccept, choices: tuple[str, ...]) -> bool:

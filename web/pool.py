@@ -77,7 +77,9 @@ class QueryPool:
     def __init__(self, location: str, *, size: int = 4, timeout: float = 20.0) -> None:
         self.location, self.timeout = location, timeout
         self._context = multiprocessing.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        # Last in, first out: the worker that just answered takes the next query, its caches
+        # still warm; under light load the others stay asleep instead of taking turns.
+        self._idle: queue.LifoQueue[_Worker] = queue.LifoQueue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         for _ in range(max(1, size)):

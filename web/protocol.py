@@ -36,6 +36,7 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     format: str | None = None
+    form: str | None = None  # SELECT, ASK, CONSTRUCT, DESCRIBE: found once, by check()
 
 
 def read(request: Request, max_bytes: int) -> QueryRequest:
@@ -68,18 +69,18 @@ def read(request: Request, max_bytes: int) -> QueryRequest:
         raise _read_only()
     if len(params.getlist("query")) > 1:
         raise ProtocolError(400, "give one 'query' parameter, not several")
-    if sparql is not None:
-        check(sparql, max_bytes)
+    form = None if sparql is None else check(sparql, max_bytes)
     return QueryRequest(
         sparql,
         _graphs(params, "default-graph-uri"),
         _graphs(params, "named-graph-uri"),
         params.get("format") or request.args.get("format"),
+        form,
     )
 
 
-def check(sparql: str, max_bytes: int) -> None:
-    """Size, read-only and no-outbound rules for query text."""
+def check(sparql: str, max_bytes: int) -> str | None:
+    """Size, read-only and no-outbound rules for query text; the query form, if any."""
     size = len(sparql.encode("utf-8"))
     if size > max_bytes:
         raise ProtocolError(
@@ -87,12 +88,14 @@ def check(sparql: str, max_bytes: int) -> None:
         )
     if not sparql.strip():
         raise ProtocolError(400, "the query is empty")
-    if query_form(sparql) is None and _UPDATE_START.match(_strip_prologue(sparql)):
+    form = query_form(sparql)
+    if form is None and _UPDATE_START.match(_strip_prologue(sparql)):
         raise _read_only()
     if found := outbound(sparql):
         raise ProtocolError(
             403, f"{found} is not allowed here: queries are answered from this store alone"
         )
+    return form
 
 
 # Strings, IRIs and comments are removed before looking for keywords, so a label that

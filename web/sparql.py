@@ -13,7 +13,6 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from nbkg.graph.answers import Answer
-from nbkg.graph.sparql import query_form
 from nbkg.graph.store import QueryError, StoreError
 from nbkg.web import negotiation
 from nbkg.web.backend import get_pool, get_store
@@ -46,10 +45,9 @@ def endpoint() -> Response | str:
 def answer(asked: QueryRequest) -> Response:
     """Run a checked query and wrap the answer in its response."""
     assert asked.sparql is not None
-    form = query_form(asked.sparql)
     choices = (
         negotiation.GRAPH_CHOICES
-        if form in ("CONSTRUCT", "DESCRIBE")
+        if asked.form in ("CONSTRUCT", "DESCRIBE")
         else negotiation.RESULT_CHOICES
     )
     fmt = (
