@@ -79,7 +79,10 @@ def check(staged: Staged, index: TypeIndex, engine: str | None = None) -> list[V
     if (engine or default_engine()) == "pyshacl":
         report = _pyshacl_report(staged.graph(), types)
     else:
-        report = _turbo_report(staged.ntriples.data, types, focus)
+        # Focus nodes only when types of other sources' entities were added, which would
+        # make those entities focus nodes too: pyshacl-turbo validates a source about four
+        # times slower with them (37 s against 10 s for 513k triples).
+        report = _turbo_report(staged.ntriples.data, types, focus if types else None)
     try:
         return violations + _shacl(report, staged, focus, local)
     finally:
@@ -117,7 +120,7 @@ def _pyshacl_report(graph: Graph, types: list[tuple[Node, Node, Node]]) -> Graph
 
 
 def _turbo_report(
-    ntriples: bytes, types: list[tuple[Node, Node, Node]], focus: list[URIRef]
+    ntriples: bytes, types: list[tuple[Node, Node, Node]], focus: list[URIRef] | None
 ) -> Graph | None:
     """pyshacl-turbo's report on the source's own nodes, or None when they conform.
 
