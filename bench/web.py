@@ -201,12 +201,17 @@ def servers(store: Path) -> Iterator[tuple[str, str, str]]:
 
 
 def bench_clusters(nb_url: str) -> tuple[int, int]:
-    """Clusters in the store, and how many of them are synthetic (``bench-cluster-N``)."""
-    count = requests.post(
-        nb_url, data={"query": PREFIX + "SELECT (COUNT(?c) AS ?n) { ?c a nbkg:Cluster }"},
-        headers={"Accept": "application/sparql-results+json"}, timeout=60,
-    ).json()["results"]["bindings"][0]["n"]["value"]  # fmt: skip
-    return int(count), max(1, int(count) - 70)  # bench clusters; the real ones are few
+    """Clusters in the store, and how many of them are synthetic (``bench-cluster-0…N-1``)."""
+
+    def count(where: str) -> int:
+        response = requests.post(
+            nb_url, data={"query": PREFIX + f"SELECT (COUNT(?c) AS ?n) {{ {where} }}"},
+            headers={"Accept": "application/sparql-results+json"}, timeout=60,
+        )  # fmt: skip
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+    synthetic = 'FILTER (STRSTARTS(STR(?c), "https://w3id.org/nbkg/id/bench-cluster-"))'
+    return count("?c a nbkg:Cluster"), max(1, count(f"?c a nbkg:Cluster {synthetic}"))
 
 
 def main() -> None:
