@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,15 +58,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def _serving_oxigraph(folder: Path) -> Iterator[str]:
     """A real Oxigraph SPARQL server on a free localhost port; yields its query URL."""
     binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
     if not Path(binary).exists():
         pytest.fail("the `oxigraph` server is missing: pip install -e '.[test]'")
     port = _free_port()
     process = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
+        [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -84,6 +85,20 @@ def oxigraph_server(tmp_path: Path) -> Iterator[str]:
         process.terminate()
         process.wait(timeout=10)
         process.stderr.close()
+
+
+@pytest.fixture
+def oxigraph_server(tmp_path: Path) -> Iterator[str]:
+    """An `oxigraph serve` of its own for one test; yields its query URL."""
+    with _serving_oxigraph(tmp_path / "oxigraph") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def module_oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An `oxigraph serve` shared by the tests of one module; yields its query URL."""
+    with _serving_oxigraph(tmp_path_factory.mktemp("oxigraph")) as url:
+        yield url
 
 
 VIRTUOSO_INI = """\

@@ -41,3 +41,13 @@ def numbered(count: int, tag: str = "v") -> Graph:
     for i in range(count):
         graph.add((EX[f"s{i}"], EX.p, Literal(f"{tag}{i}")))
     return graph
+
+
+def oxigraph_graph_names(base: str) -> set[str]:
+    """Every named graph of an `oxigraph serve` at ``base`` (its URL without /query)."""
+    return graph_names(f"{base}/query")
+
+
+def oxigraph_stored_graph(base: str, iri: URIRef) -> Graph:
+    """One named graph of an `oxigraph serve` at ``base``, through its Graph Store endpoint."""
+    return stored_graph(f"{base}/store", iri)

@@ -6,17 +6,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import platformdirs
 import pytest
-import requests
 from click.testing import CliRunner
 
 from nbkg.cli import main
@@ -28,45 +22,20 @@ pytestmark = [pytest.mark.server, pytest.mark.slow]
 MOMENTS = {"loaded", "modified", "generated", "time", "date"}
 
 
-def _serve(folder: Path) -> Iterator[str]:
-    """`oxigraph serve` on a free port for the whole module; yields its query URL."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/query"
-    try:
-        for _ in range(100):
-            try:
-                requests.get(url, params={"query": "ASK {}"}, timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def stores(
+    tmp_path_factory: pytest.TempPathFactory, module_oxigraph_server: str
+) -> Iterator[dict[str, str]]:
     """An embedded store and an `oxigraph serve`, each built from the bundled data."""
     root = tmp_path_factory.mktemp("parity")
     runner = CliRunner()
-    server = _serve(root / "oxigraph")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(platformdirs, "user_cache_dir", lambda *a, **k: str(root / "cache"))
-        locations = {"embedded": str(root / "embedded"), "server": next(server)}
+        locations = {"embedded": str(root / "embedded"), "server": module_oxigraph_server}
         for location in locations.values():
             built = runner.invoke(main, ["build", "--store", location, "--no-release"])
             assert built.exit_code == 0, built.output
         yield locations
-    server.close()
 
 
 def rows(location: str, name: str) -> list[tuple[str, ...]]:

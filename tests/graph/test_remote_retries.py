@@ -10,10 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import requests
-import server_graphs
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.compare import isomorphic
-from server_graphs import EX, numbered
+from server_graphs import EX, numbered, oxigraph_graph_names, oxigraph_stored_graph
 
 from nbkg.graph.remote_store import RemoteStore
 from nbkg.graph.store import StoreError
@@ -21,26 +20,6 @@ from nbkg.graph.store import StoreError
 pytestmark = pytest.mark.server
 
 G = EX["graph/g"]
-STAGING = "urn:nbkg:staging:"
-
-
-def graph_names(base: str) -> set[str]:
-    return server_graphs.graph_names(f"{base}/query")
-
-
-def server_graph(base: str, iri: URIRef) -> Graph:
-    return server_graphs.stored_graph(f"{base}/store", iri)
-
-
-@pytest.fixture(autouse=True)
-def _no_endpoint_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NBKG_UPDATE_ENDPOINT", raising=False)
-    monkeypatch.delenv("NBKG_GSP_ENDPOINT", raising=False)
-
-
-@pytest.fixture
-def base(oxigraph_server: str) -> str:
-    return oxigraph_server.removesuffix("/query")
 
 
 @pytest.fixture
@@ -153,8 +132,8 @@ def test_a_large_graph_travels_as_one_put_and_further_posts(
     store.replace_graph(G, with_blank_nodes(10))
     methods = [line.split()[0] for line in sent if "/store" in line]
     assert methods == ["PUT", "POST", "POST", "POST", "POST"]  # 2 with the node, then 3+3+3+1
-    assert isomorphic(server_graph(base, G), with_blank_nodes(10))
-    assert graph_names(base) == {str(G)}
+    assert isomorphic(oxigraph_stored_graph(base, G), with_blank_nodes(10))
+    assert oxigraph_graph_names(base) == {str(G)}
 
 
 # -- retries ---------------------------------------------------------------------------------
@@ -168,8 +147,8 @@ def test_a_flaky_proxy_still_loads_the_whole_graph(
     store = store_on(proxy, protocol)
     store.replace_graph(G, with_blank_nodes(8, "old"))
     store.replace_graph(G, with_blank_nodes(10, "new"))
-    assert isomorphic(server_graph(base, G), with_blank_nodes(10, "new"))
-    assert graph_names(base) == {str(G)}
+    assert isomorphic(oxigraph_stored_graph(base, G), with_blank_nodes(10, "new"))
+    assert oxigraph_graph_names(base) == {str(G)}
     assert sum(line.startswith("503") for line in log) >= 5
     rows = store.select(f"SELECT ?o WHERE {{ <{EX.s9}> <{EX.p}> ?o }}")  # queries retry too
     assert rows == [{"o": Literal("new9")}]
@@ -191,8 +170,8 @@ def test_the_first_attempt_of_each_request_may_fail(
 
     sent = intercept(store, monkeypatch, first_fails)
     store.replace_graph(G, numbered(10))
-    assert set(server_graph(base, G)) == set(numbered(10))
-    assert graph_names(base) == {str(G)}
+    assert set(oxigraph_stored_graph(base, G)) == set(numbered(10))
+    assert oxigraph_graph_names(base) == {str(G)}
     assert len(sent) == 2 * len(seen)
 
 
@@ -228,8 +207,8 @@ def test_a_permanent_failure_mid_load_keeps_the_previous_version(
     assert base.removeprefix("http://") in str(caught.value)  # names the server
     assert "tried 3 times" in str(caught.value)
     assert batches == 2 + 3  # two batches through, the third tried 1 + 2 times
-    assert isomorphic(server_graph(base, G), with_blank_nodes(9, "old"))
-    assert graph_names(base) == {str(G)}  # no staging graph left
+    assert isomorphic(oxigraph_stored_graph(base, G), with_blank_nodes(9, "old"))
+    assert oxigraph_graph_names(base) == {str(G)}  # no staging graph left
 
 
 def test_retries_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -257,8 +236,8 @@ def test_a_lost_answer_to_move_is_no_failure(base: str, monkeypatch: pytest.Monk
 
     sent = intercept(store, monkeypatch, move_then_hang_up)
     store.replace_graph(G, numbered(6, "new"))
-    assert set(server_graph(base, G)) == set(numbered(6, "new"))
-    assert graph_names(base) == {str(G)}
+    assert set(oxigraph_stored_graph(base, G)) == set(numbered(6, "new"))
+    assert oxigraph_graph_names(base) == {str(G)}
     assert sum("/update" in line for line in sent) == 1  # MOVE once: the retry saw it done
 
 
@@ -278,7 +257,7 @@ def test_a_lost_answer_does_not_double_blank_nodes(
     intercept(store, monkeypatch, insert_then_hang_up)
     store.replace_graph(G, with_blank_nodes(5))
     assert lost
-    held = server_graph(base, G)
+    held = oxigraph_stored_graph(base, G)
     assert isomorphic(held, with_blank_nodes(5))
     assert len([s for s in held.subjects() if isinstance(s, BNode)]) == 2
-    assert graph_names(base) == {str(G)}
+    assert oxigraph_graph_names(base) == {str(G)}

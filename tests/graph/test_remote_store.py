@@ -9,42 +9,21 @@ from pathlib import Path
 import platformdirs
 import pytest
 import requests
-import server_graphs
 from click.testing import CliRunner
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDFS
-from server_graphs import EX, numbered
+from server_graphs import EX, numbered, oxigraph_graph_names, oxigraph_stored_graph
 
 import nbkg.graph.remote_store as remote_store
 from nbkg.cli import main
 from nbkg.graph.build import _stored_digest, bundled_data_dir, discover
 from nbkg.graph.namespace import NBKG
-from nbkg.graph.remote_store import RemoteStore
+from nbkg.graph.remote_store import STAGING, RemoteStore
 from nbkg.graph.store import QueryError, StoreError
 
 pytestmark = pytest.mark.server
 
 G = EX["graph/g"]
-STAGING = "urn:nbkg:staging:"
-
-
-def graph_names(base: str) -> set[str]:
-    return server_graphs.graph_names(f"{base}/query")
-
-
-def server_graph(base: str, iri: URIRef) -> Graph:
-    return server_graphs.stored_graph(f"{base}/store", iri)
-
-
-@pytest.fixture(autouse=True)
-def _no_endpoint_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NBKG_UPDATE_ENDPOINT", raising=False)
-    monkeypatch.delenv("NBKG_GSP_ENDPOINT", raising=False)
-
-
-@pytest.fixture
-def base(oxigraph_server: str) -> str:
-    return oxigraph_server.removesuffix("/query")
 
 
 def free_port() -> int:
@@ -97,7 +76,7 @@ def test_update_goes_to_the_update_endpoint_from_the_environment(
     RemoteStore(f"{base}/query").update(
         f'INSERT DATA {{ GRAPH <{G}> {{ <{EX.a}> <{EX.p}> "x" }} }}'
     )
-    assert set(server_graph(base, G)) == {(EX.a, EX.p, Literal("x"))}
+    assert set(oxigraph_stored_graph(base, G)) == {(EX.a, EX.p, Literal("x"))}
 
 
 # -- Graph Store Protocol and its fallback -------------------------------------------------
@@ -107,8 +86,8 @@ def test_replace_graph_uses_the_graph_store_protocol(base: str) -> None:
     store = RemoteStore(f"{base}/query")
     store.replace_graph(G, numbered(4))
     assert store._gsp is True
-    assert set(server_graph(base, G)) == set(numbered(4))
-    assert graph_names(base) == {str(G)}
+    assert set(oxigraph_stored_graph(base, G)) == set(numbered(4))
+    assert oxigraph_graph_names(base) == {str(G)}
 
 
 def test_fallback_to_chunked_insert_data_when_the_store_endpoint_is_missing(
@@ -134,8 +113,8 @@ def test_fallback_to_chunked_insert_data_when_the_store_endpoint_is_missing(
     sizes = [sum(line.endswith(" .") for line in s.splitlines()) for s in inserts]
     assert sum(sizes) == 10 and max(sizes) <= 3  # 10 triples, at most 3 per request
     store.replace_graph(G, numbered(8, "new"))
-    assert set(server_graph(base, G)) == set(numbered(8, "new"))
-    assert graph_names(base) == {str(G)}
+    assert set(oxigraph_stored_graph(base, G)) == set(numbered(8, "new"))
+    assert oxigraph_graph_names(base) == {str(G)}
     rows = store.select(f"SELECT ?o WHERE {{ <{EX.s7}> <{EX.p}> ?o }}")
     assert rows == [{"o": Literal("new7")}]
 
@@ -149,15 +128,15 @@ def test_fallback_handles_literals_that_need_escaping(
     for i, text in enumerate(['x" } ; DROP ALL ; #', "two\nlines", "back\\slash", "Tromsø"]):
         graph.add((EX[f"s{i}"], RDFS.label, Literal(text, lang="en" if i % 2 else None)))
     store.replace_graph(G, graph)
-    assert set(server_graph(base, G)) == set(graph)
+    assert set(oxigraph_stored_graph(base, G)) == set(graph)
 
 
 def test_fallback_with_an_empty_graph_empties_it(base: str) -> None:
     store = RemoteStore(f"{base}/query", gsp_url=f"{base}/nope")
     store.replace_graph(G, numbered(3))
     store.replace_graph(G, Graph())
-    assert len(server_graph(base, G)) == 0
-    assert not any(name.startswith(STAGING) for name in graph_names(base))
+    assert len(oxigraph_stored_graph(base, G)) == 0
+    assert not any(name.startswith(STAGING) for name in oxigraph_graph_names(base))
 
 
 def test_fallback_keeps_a_blank_node_whole(base: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -167,7 +146,7 @@ def test_fallback_keeps_a_blank_node_whole(base: str, monkeypatch: pytest.Monkey
     for i in range(7):
         graph.add((node, EX[f"p{i}"], Literal(i)))
     store.replace_graph(G, graph)
-    assert len(set(server_graph(base, G).subjects())) == 1
+    assert len(set(oxigraph_stored_graph(base, G).subjects())) == 1
 
 
 # -- read-only -----------------------------------------------------------------------------
@@ -183,7 +162,7 @@ def test_read_only_remote_store_refuses_replace_without_writing(base: str) -> No
     store = RemoteStore(f"{base}/query", read_only=True)
     with pytest.raises(StoreError, match="read-only"):
         store.replace_graph(G, numbered(2))
-    assert graph_names(base) == set()
+    assert oxigraph_graph_names(base) == set()
 
 
 # -- errors ----------------------------------------------------------------------------------
@@ -251,7 +230,7 @@ def test_build_and_query_over_http(
     assert built.exit_code == 0, built.output
     summary = f"{len(sources)} sources: {len(sources)} loaded, 0 unchanged, 0 rejected"
     assert summary in built.output
-    assert len(graph_names(base)) == len(sources)
+    assert len(oxigraph_graph_names(base)) == len(sources)
 
     queried = runner.invoke(
         main,

@@ -24,21 +24,14 @@ from test_parity import MOMENTS, _unordered
 from nbkg.cli import main
 from nbkg.graph.build import bundled_data_dir, discover
 from nbkg.graph.catalogue import catalogue
-from nbkg.graph.remote_store import SYSTEM_GRAPHS, RemoteStore
+from nbkg.graph.remote_store import STAGING, SYSTEM_GRAPHS, RemoteStore
 from nbkg.graph.store import StoreError, open_store
 
 pytestmark = pytest.mark.server
 
 G = EX["graph/g"]
-STAGING = "urn:nbkg:staging:"
 QUERY_DIR = Path(__file__).parents[2] / "queries"
 QUERIES = sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
-
-
-@pytest.fixture(autouse=True)
-def _no_endpoint_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NBKG_UPDATE_ENDPOINT", raising=False)
-    monkeypatch.delenv("NBKG_GSP_ENDPOINT", raising=False)
 
 
 @pytest.fixture

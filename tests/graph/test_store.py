@@ -28,7 +28,7 @@ from rdflib.query import Result
 from nbkg.graph import oxigraph_store
 from nbkg.graph.namespace import NBKG
 from nbkg.graph.oxigraph_store import OxigraphStore
-from nbkg.graph.remote_store import RemoteStore
+from nbkg.graph.remote_store import STAGING, RemoteStore
 from nbkg.graph.sparql import canned
 from nbkg.graph.store import (
     QueryError,
@@ -41,7 +41,6 @@ from nbkg.graph.store import (
 
 EX = Namespace("http://example.org/")
 G1, G2, G3 = EX["graph/one"], EX["graph/two"], EX["graph/three"]
-STAGING = "urn:nbkg:staging:"
 HOSTILE = 'x" } ; DROP ALL ; #'
 
 # rdflib 7.6 warns about its own Dataset internals when (de)serialising quads.
@@ -51,12 +50,6 @@ rdflib_dataset_internals = pytest.mark.filterwarnings(
 
 
 # -- fixtures and helpers -----------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _no_endpoint_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("NBKG_UPDATE_ENDPOINT", raising=False)
-    monkeypatch.delenv("NBKG_GSP_ENDPOINT", raising=False)
 
 
 @pytest.fixture(
