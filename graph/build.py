@@ -20,7 +20,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from rdflib import URIRef
 
-from nbkg.graph.gate import TypeIndex, Violation, check, dangling, short
+from nbkg.graph.gate import TypeIndex, Violation, check_all, dangling, short
 from nbkg.graph.provenance import describe_load, graph_digest_query
 from nbkg.graph.sparql import with_rows
 from nbkg.graph.staged import Staged
@@ -127,10 +127,17 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
 def _gate(
     store: Store, changed: list[Staged], unchanged: list[Staged]
 ) -> dict[URIRef, list[Violation]]:
-    """Violations per rejected graph. SHACL runs once per source; the reference check repeats."""
+    """Violations per rejected graph.
+
+    SHACL runs once over every changed source; the reference check repeats until nothing
+    more is rejected. A source validated together with one that is then rejected may have
+    leant on it (for a name it gave an entity), so sources that state something of or refer
+    to what a rejected source defines are validated again without it.
+    """
     replacing = {e.target for e in changed}
     index = _index([*unchanged, *changed], store, replacing)
-    rejected = {e.target: v for e in changed if (v := check(e, index))}
+    rejected = _rejections(changed, index)
+    judged: set[URIRef] = set()  # rejections whose sources SHACL has since done without
     while True:
         accepted = [e for e in changed if e.target not in rejected]
         replacing = {e.target for e in accepted}
@@ -154,8 +161,30 @@ def _gate(
                 _no_longer_defines(culprit, focus, target, where)
             )
         if not newly:
+            gone = [e for e in changed if e.target in rejected and e.target not in judged]
+            judged.update(e.target for e in gone)
+            newly = _rejections(_leaning_on(accepted, gone), index)
+        if not newly:
             return rejected
         rejected.update(newly)
+
+
+def _rejections(batch: list[Staged], index: TypeIndex) -> dict[URIRef, list[Violation]]:
+    if not batch:
+        return {}
+    verdicts = check_all(batch, index)
+    return {e.target: found for e, found in zip(batch, verdicts, strict=True) if found}
+
+
+def _leaning_on(accepted: list[Staged], rejected: list[Staged]) -> list[Staged]:
+    """The parts of accepted sources that state something of, or refer to, what the
+    rejected sources state something of.
+
+    Only those parts are validated again: the web page a rejected table cites is cited by
+    every other table too, and validating them all again would double the cost of a build.
+    """
+    gone = {iri for e in rejected for iri in e.subjects}
+    return [part for e in accepted if (part := e.about(gone)) is not None] if gone else []
 
 
 def _no_longer_defines(culprit: Staged, focus: str, target: URIRef | None, where: str) -> Violation:
@@ -217,8 +246,7 @@ def validate(paths: Iterable[Path], data_dir: Path | None = None) -> list[Source
     index = TypeIndex()
     for extraction in [*context, *extractions]:
         index.add(extraction)
-    for extraction in extractions:
-        violations = check(extraction, index)
+    for extraction, violations in zip(extractions, check_all(extractions, index), strict=True):
         reports.append(_report(extraction, "rejected" if violations else "valid", violations))
     return reports
 

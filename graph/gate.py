@@ -1,10 +1,11 @@
 """The SHACL gate: a source's graph must conform before it may replace its named graph.
 
-Each source is validated with the ontology mixed in, and only results on its own nodes
-count. Sources refer to entities other sources define (a membership row names an
-organisation from another table), so the gate adds the types of those entities from a
-:class:`TypeIndex` built over every source and the store. A reference nobody defines is a
-violation of its own: a dangling reference.
+The sources a build changes are validated together, with the ontology mixed in, and each
+answers for the results on what it states or defines. Sources refer to entities other
+sources define (a membership row names an organisation from another table), so the gate
+adds the types of entities from outside the batch from a :class:`TypeIndex` built over
+every source and the store. A reference nobody defines is a violation of its own: a
+dangling reference.
 
 Two engines read the same shapes: pyshacl-turbo (native, the default: it validates a
 million triples in seconds where pySHACL takes many minutes) and pySHACL (the reference).
@@ -14,7 +15,7 @@ Tests hold them to the same violations; ``NBKG_SHACL_ENGINE=pyshacl`` picks the 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -66,27 +67,41 @@ ENGINES = ("turbo", "pyshacl")
 
 
 def check(staged: Staged, index: TypeIndex, engine: str | None = None) -> list[Violation]:
-    """Every violation of the source, dangling references first; empty when it conforms."""
-    local = set(staged.types)
-    referenced = set(staged.references) - local
+    """Every violation of one source, dangling references first; empty when it conforms."""
+    return check_all([staged], index, engine)[0]
+
+
+def check_all(
+    batch: list[Staged], index: TypeIndex, engine: str | None = None
+) -> list[list[Violation]]:
+    """Every violation of each source of the batch, in batch order, from one SHACL run.
+
+    The batch is validated as one graph, the way the store will hold it: a source may
+    complete or contradict what another says of the same entity, and one run over ten
+    million triples costs far less than a run per source with only the types of what
+    each refers to. Every result is answered for by the sources that state it, or by
+    those that define its focus node when none does; entities from outside the batch come
+    in as types only, and results on them are nobody's here.
+    """
+    defined = {iri for staged in batch for iri in staged.types}
+    referenced = {iri for staged in batch for iri in staged.references} - defined
     known = index.resolve(referenced)
-    violations = _dangling(staged, referenced, known)
-    focus = sorted(staged.subjects)
-    if not focus:
+    violations = [_dangling(s, set(s.references) - defined, known) for s in batch]
+    if not any(staged.subjects for staged in batch):
         return violations
-    # The types of what the source refers to, so that sh:class can judge the references.
+    # The types of what the batch refers to, so that sh:class can judge the references.
     types = [(iri, RDF.type, cls) for iri, classes in known.items() for cls in classes]
-    if (engine or default_engine()) == "pyshacl":
-        report = _pyshacl_report(staged.graph(), types)
-    else:
-        # Focus nodes only when types of other sources' entities were added, which would
-        # make those entities focus nodes too: pyshacl-turbo validates a source about four
-        # times slower with them (37 s against 10 s for 513k triples).
-        report = _turbo_report(staged.ntriples.data, types, focus if types else None)
     try:
-        return violations + _shacl(report, staged, focus, local)
+        if (engine or default_engine()) == "pyshacl":
+            report = _pyshacl_report(batch, types)
+        else:
+            report = _turbo_report(batch, types)
+        for found, more in zip(violations, _attribute(report, batch), strict=True):
+            found += more
+        return violations
     finally:
-        staged.release()
+        for staged in batch:
+            staged.release()
 
 
 def default_engine() -> str:
@@ -96,11 +111,10 @@ def default_engine() -> str:
     return engine
 
 
-def _pyshacl_report(graph: Graph, types: list[tuple[Node, Node, Node]]) -> Graph | None:
+def _pyshacl_report(batch: list[Staged], types: list[tuple[Node, Node, Node]]) -> Graph | None:
     """The reference engine's report, or None when the data conforms.
 
-    No focus_nodes: pySHACL would then skip nested shapes (sh:node, sh:or) on values, so
-    the entities referred to become focus nodes too and their results are filtered out.
+    No focus_nodes: pySHACL would then skip nested shapes (sh:node, sh:or) on values.
     No RDFS inference: rdfs:range would give any value the class sh:class asks for;
     sh:targetClass and sh:class already follow rdfs:subClassOf in the mixed-in ontology.
     """
@@ -109,7 +123,8 @@ def _pyshacl_report(graph: Graph, types: list[tuple[Node, Node, Node]]) -> Graph
     data = Graph()
     for prefix, iri in PREFIXES.items():
         data.bind(prefix, iri)
-    data += graph
+    for staged in batch:
+        data += staged.graph()
     data += ontology_graph()  # whole: pySHACL's ont_graph would mix in axioms but not concepts
     for triple in types:
         data.add(triple)
@@ -119,28 +134,24 @@ def _pyshacl_report(graph: Graph, types: list[tuple[Node, Node, Node]]) -> Graph
     return None if conforms else report
 
 
-def _turbo_report(
-    ntriples: bytes, types: list[tuple[Node, Node, Node]], focus: list[URIRef] | None
-) -> Graph | None:
-    """pyshacl-turbo's report on the source's own nodes, or None when they conform.
+def _turbo_report(batch: list[Staged], types: list[tuple[Node, Node, Node]]) -> Graph | None:
+    """pyshacl-turbo's report, or None when the batch conforms.
 
     The data goes to the engine as N-Triples text, parsed natively: an rdflib graph of a
     large source costs more than validating it. (Not as a pyoxigraph store:
-    pyshacl-turbo 0.6.5 then fails plain strings against ``sh:in``.) Focus nodes keep the
-    report to the source's own nodes; this engine, unlike pySHACL, still follows nested
-    shapes on their values.
+    pyshacl-turbo 0.6.5 then fails plain strings against ``sh:in``.) No focus nodes:
+    with them this engine slows down more than linearly (a 4M-triple source did not
+    finish in 40 minutes); results on entities from outside the batch cost less.
     """
     import pyshacl_turbo
 
-    text = "".join(
-        [
-            ntriples.decode("utf-8"),
-            _ontology_ntriples().decode("utf-8"),
-            "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types),
-        ]
+    extra = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types).encode("utf-8")
+    data = b"".join([*(s.ntriples.data for s in batch), _ontology_ntriples(), extra])
+    text = data.decode("utf-8")
+    del data  # the engine holds its own copy; keep at most two of the batch at once
+    conforms, report, _ = _compiled_shapes().validate(
+        pyshacl_turbo.Input(text, "ntriples", None, {}), allow_warnings=True
     )
-    data = pyshacl_turbo.Input(text, "ntriples", None, {})
-    conforms, report, _ = _compiled_shapes().validate(data, allow_warnings=True, focus_nodes=focus)
     return None if conforms else report
 
 
@@ -189,52 +200,54 @@ def _dangling(
     ]
 
 
-def _shacl(
-    report: Graph | None, staged: Staged, focus: list[URIRef], local: set[URIRef]
-) -> list[Violation]:
-    if report is None:
-        return []
-    own = set(focus)
-    results = [
-        r
-        for r in report.objects(None, SH.result)
-        if report.value(r, SH.focusNode) in own and _stated_here(report, r, staged, local)
-    ]
+def _attribute(report: Graph | None, batch: list[Staged]) -> list[list[Violation]]:
+    """The report's violations, shared out to the sources that answer for them."""
+    shares: list[set[Violation]] = [set() for _ in batch]
+    if report is not None:
+        for result in report.objects(None, SH.result):
+            if report.value(result, SH.resultSeverity) != SH.Violation:
+                continue
+            focus = report.value(result, SH.focusNode)
+            if not isinstance(focus, URIRef):
+                continue  # nested values are reported on the entity that holds them
+            for i in _answerable(batch, focus, report.value(result, SH.resultPath)):
+                shares[i].add(_violation(report, result, batch[i]))
     # One violation per broken rule and value: an ill-typed count breaks sh:datatype and,
     # for pyshacl-turbo, sh:minInclusive too, under the same message.
-    violations = set(_violations(report, results, staged))
-    return sorted(violations, key=lambda v: (_line(v.where), v.focus, v.message, v.path or ""))
+    return [
+        sorted(found, key=lambda v: (_line(v.where), v.focus, v.message, v.path or ""))
+        for found in shares
+    ]
 
 
-def _stated_here(report: Graph, result: Node, staged: Staged, local: set) -> bool:
-    """Whether a result is this source's to answer for.
+def _answerable(batch: list[Staged], focus: URIRef, path: Node | None) -> list[int]:
+    """The sources that answer for a result on ``focus`` along ``path``.
 
-    A source may state something about an entity another source defines (a document adds
-    where a known cluster sits). It answers for what it states, not for what the
-    defining source owes (a name, a country): those results are the definer's.
+    Those that state something along the path (a document that adds where a known
+    cluster sits answers for that); if none does (a name is missing), those that define
+    the entity: a source does not answer for what the entity's definer owes.
     """
+    about = [i for i, staged in enumerate(batch) if focus in staged.subjects]
+    definers = [i for i in about if focus in batch[i].types]
+    if not isinstance(path, URIRef):
+        return definers
+    if len(about) == 1 and definers:
+        return definers  # whoever states it, the only source about it defines it too
+    return [i for i in about if batch[i].states(focus, path)] or definers
+
+
+def _violation(report: Graph, result: Node, staged: Staged) -> Violation:
     focus = report.value(result, SH.focusNode)
-    if focus in local:
-        return True
     path = report.value(result, SH.resultPath)
-    return isinstance(path, URIRef) and (focus, path, None) in staged.graph()
-
-
-def _violations(report: Graph, results: list[Node], staged: Staged) -> Iterable[Violation]:
-    for result in results:
-        if report.value(result, SH.resultSeverity) != SH.Violation:
-            continue
-        focus = report.value(result, SH.focusNode)
-        path = report.value(result, SH.resultPath)
-        value = report.value(result, SH.value)
-        messages = [str(m) for m in report.objects(result, SH.resultMessage)]
-        yield Violation(
-            where=staged.where(focus) if isinstance(focus, URIRef) else staged.source.name,
-            focus=short(focus),
-            message="; ".join(messages) or "breaks a constraint",
-            path=short(path) if path is not None else None,
-            value=short(value) if value is not None and value != focus else None,
-        )
+    value = report.value(result, SH.value)
+    messages = [str(m) for m in report.objects(result, SH.resultMessage)]
+    return Violation(
+        where=staged.where(focus),
+        focus=short(focus),
+        message="; ".join(sorted(messages)) or "breaks a constraint",
+        path=short(path) if path is not None else None,
+        value=short(value) if value is not None and value != focus else None,
+    )
 
 
 def short(node: Node | None) -> str:

@@ -207,9 +207,11 @@ def test_changed_shapes_or_source_force_revalidation(
             lambda n: _Changed(real(n)) if n == "shapes.ttl" else real(n),
         )
         checked = []
-        real_check = build_module.check
+        real_check = build_module.check_all
         monkeypatch.setattr(
-            build_module, "check", lambda e, i: checked.append(e.source.name) or real_check(e, i)
+            build_module,
+            "check_all",
+            lambda b, i: checked.extend(e.source.name for e in b) or real_check(b, i),
         )
         assert set(statuses(build(store, data)).values()) == {"loaded"}
         assert sorted(checked) == [curated, "ontology/nbkg.ttl"]  # revalidated, not copied
@@ -283,19 +285,19 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
     text = programmes.read_text(encoding="utf-8")
     programmes.write_text(text.replace("Arena (", "Arena programme (", 1), encoding="utf-8")
     read, checked = [], []
-    real_stage, real_check = build_module.stage, build_module.check
+    real_stage, real_check = build_module.stage, build_module.check_all
 
     def spy_extract(sources):  # noqa: ANN001, ANN202
         sources = list(sources)
         read.extend(s.name for s in sources)
         return real_stage(sources)
 
-    def spy_check(extraction, index):  # noqa: ANN001, ANN202
-        checked.append(extraction.source.name)
-        return real_check(extraction, index)
+    def spy_check(batch, index):  # noqa: ANN001, ANN202
+        checked.extend(e.source.name for e in batch)
+        return real_check(batch, index)
 
     monkeypatch.setattr(build_module, "stage", spy_extract)
-    monkeypatch.setattr(build_module, "check", spy_check)
+    monkeypatch.setattr(build_module, "check_all", spy_check)
     with open_store(str(store_copy)) as store:
         reports = build(store, data_dir)
         label = store.select(
