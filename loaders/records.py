@@ -225,6 +225,10 @@ class RecordWriter:
         key = [recipient, programme or funder or "", str(start or "")]
         if programme and funder:
             key.insert(2, funder)
+        if not start and amount not in (None, ""):
+            # Without a year, two grants from one funder (two press releases) would meet
+            # in one award with two amounts; the amount tells them apart instead.
+            key += [str(decimal_literal(amount)), str(currency or "")]
         node = self._fact(ns.fact("award", *key), NBKG.FundingAward, cited, line)
         g = self.graph
         g.add((node, NBKG.recipient, ns.entity(recipient)))
