@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rdflib import Literal, Node, URIRef
@@ -23,6 +24,9 @@ from nbkg.graph.release import release_folder, write_release
 from nbkg.graph.sparql import canned, query_form, with_values
 from nbkg.graph.store import Store, StoreError, is_remote, open_store, store_location
 from nbkg.output import table
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 _NO_QUERY = CannedQuery("", "", "", "")
 STORE_HELP = "Store: a directory (embedded Oxigraph) or a SPARQL endpoint URL. [env: NBKG_STORE]"
@@ -323,10 +327,22 @@ def serve_command(
     try:
         with serving_lock(location):
             app = create_app({"STORE": location})
+            _index_names(app)
             click.echo(f"nbkg serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
             serve(app, host=host, port=port, threads=threads, ident="nbkg")
     except StoreError as err:
         raise click.ClickException(str(err)) from None
+
+
+def _index_names(app: Flask) -> None:
+    """Build the search index before the first visitor waits seconds for it."""
+    from nbkg.web.search import current_index
+
+    try:
+        with app.app_context():
+            current_index()
+    except StoreError as err:
+        click.echo(f"warning: names not indexed yet ({err}); the first search will try again")
 
 
 def _register_document_commands() -> None:

@@ -547,3 +547,35 @@ def test_canned_parameters_are_read_by_their_declared_type(query, built_store: P
     )
     assert result.exit_code == 2
     assert "year" in result.output
+
+
+def test_serve_starts_while_a_remote_store_is_unreachable(tmp_path: Path) -> None:
+    """The names are indexed at start; a store that cannot answer yet delays that, not the
+    server."""
+    import socket
+    import subprocess
+    import sys
+
+    def free_port() -> int:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+
+    port = free_port()
+    closed = f"http://127.0.0.1:{free_port()}/sparql"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from nbkg.cli import main; main()", "serve"]
+        + ["--store", closed, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        assert process.stdout is not None
+        warning, serving = process.stdout.readline(), process.stdout.readline()
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)  # and closes the pipe
+    assert warning.startswith("warning: names not indexed yet (cannot reach")
+    assert serving.startswith(f"nbkg serving {closed} on http://127.0.0.1:{port}/")
