@@ -108,7 +108,7 @@ def _size_section(r: dict, ratio: dict) -> list[str]:
         "",
         "| measurement | time | peak memory |",
         "|---|---:|---:|",
-        f"| `nbkg build` (SHACL gate per source) | {b['seconds']:.1f} s | "
+        f"| `nbkg build` (SHACL gate over the changed sources) | {b['seconds']:.1f} s | "
         f"{b['peak_rss_mb']:,.0f} MB |",
         f"| bare `Store.bulk_load` of the same quads | {r['bare_load']['load_seconds']:.1f} s "
         f"| {r['bare_load']['peak_rss_mb']:,.0f} MB |",
