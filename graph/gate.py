@@ -201,39 +201,43 @@ def _dangling(
 
 
 def _attribute(report: Graph | None, batch: list[Staged]) -> list[list[Violation]]:
-    """The report's violations, shared out to the sources that answer for them."""
+    """The report's violations, shared out to the sources that answer for them.
+
+    A result on an entity several sources say something of goes to those that state
+    something along its path (a document that adds where a known cluster sits answers for
+    that); if none does (a name is missing), to those that define the entity: a source does
+    not answer for what the entity's definer owes. Which source states what is asked of
+    each source once, for all results together.
+    """
     shares: list[set[Violation]] = [set() for _ in batch]
-    if report is not None:
-        for result in report.objects(None, SH.result):
-            if report.value(result, SH.resultSeverity) != SH.Violation:
-                continue
-            focus = report.value(result, SH.focusNode)
-            if not isinstance(focus, URIRef):
-                continue  # nested values are reported on the entity that holds them
-            for i in _answerable(batch, focus, report.value(result, SH.resultPath)):
-                shares[i].add(_violation(report, result, batch[i]))
+    if report is None:
+        return [[] for _ in batch]
+    judged: list[tuple[Node, list[int], list[int], tuple[URIRef, URIRef] | None]] = []
+    questions: dict[int, set[tuple[URIRef, URIRef]]] = {}
+    for result in report.objects(None, SH.result):
+        focus = report.value(result, SH.focusNode)
+        if report.value(result, SH.resultSeverity) != SH.Violation or not isinstance(focus, URIRef):
+            continue  # nested values are reported on the entity that holds them
+        path = report.value(result, SH.resultPath)
+        about = [i for i, staged in enumerate(batch) if focus in staged.subjects]
+        definers = [i for i in about if focus in batch[i].types]
+        if not isinstance(path, URIRef) or (len(about) == 1 and definers):
+            judged.append((result, definers, [], None))  # the only source about it defines it
+            continue
+        for i in about:
+            questions.setdefault(i, set()).add((focus, path))
+        judged.append((result, definers, about, (focus, path)))
+    stated = {i: batch[i].stated(pairs) for i, pairs in questions.items()}
+    for result, definers, about, pair in judged:
+        stating = [i for i in about if pair in stated[i]]
+        for i in stating or definers:
+            shares[i].add(_violation(report, result, batch[i]))
     # One violation per broken rule and value: an ill-typed count breaks sh:datatype and,
     # for pyshacl-turbo, sh:minInclusive too, under the same message.
     return [
         sorted(found, key=lambda v: (_line(v.where), v.focus, v.message, v.path or ""))
         for found in shares
     ]
-
-
-def _answerable(batch: list[Staged], focus: URIRef, path: Node | None) -> list[int]:
-    """The sources that answer for a result on ``focus`` along ``path``.
-
-    Those that state something along the path (a document that adds where a known
-    cluster sits answers for that); if none does (a name is missing), those that define
-    the entity: a source does not answer for what the entity's definer owes.
-    """
-    about = [i for i, staged in enumerate(batch) if focus in staged.subjects]
-    definers = [i for i in about if focus in batch[i].types]
-    if not isinstance(path, URIRef):
-        return definers
-    if len(about) == 1 and definers:
-        return definers  # whoever states it, the only source about it defines it too
-    return [i for i in about if batch[i].states(focus, path)] or definers
 
 
 def _violation(report: Graph, result: Node, staged: Staged) -> Violation:

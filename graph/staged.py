@@ -10,6 +10,8 @@ questions those sets cannot answer, and dropped again.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, URIRef
@@ -18,8 +20,6 @@ from rdflib.namespace import RDF
 from nbkg.graph.namespace import ID
 from nbkg.graph.store import NTriples
 from nbkg.loaders.base import Extraction, Source
-
-_SEARCHES_BEFORE_PARSING = 32
 
 
 @dataclass
@@ -35,7 +35,6 @@ class Staged:
     subjects: frozenset[URIRef]  # every IRI subject: the gate's focus nodes
     references: frozenset[URIRef]  # entity IRIs in object position (rdf:type aside)
     _graph: Graph | None = field(default=None, repr=False)
-    _searches: int = field(default=0, repr=False)
 
     @classmethod
     def of(cls, extraction: Extraction) -> Staged:
@@ -83,50 +82,45 @@ class Staged:
 
         Every statement of each subject concerned comes along, with the blank nodes they
         hold, so the part can be validated on its own; None when nothing is concerned.
-        One pass over the N-Triples lines: this is asked about the largest sources.
+        Asked of the largest sources, so it reads the N-Triples a line at a time.
         """
         keys = {iri.n3().encode() for iri in iris}
-        lines = self.ntriples.data.split(b"\n")
-        concerned: set[bytes] = set()
-        blank: dict[bytes, list[bytes]] = {}
-        for line in lines:
-            if not line:
-                continue
-            subject = line[: line.index(b" ")]
-            if subject.startswith(b"_:"):
-                blank.setdefault(subject, []).append(line)
-            elif subject in keys or _object(line) in keys:
-                concerned.add(subject)
+        data = self.ntriples.data
+        concerned = {
+            subject
+            for line in _lines(data)
+            if not (subject := _subject(line)).startswith(b"_:")
+            and (subject in keys or _object(line) in keys)
+        }
         if not concerned:
             return None
-        kept = [line for line in lines if line and line[: line.index(b" ")] in concerned]
-        held = [_object(line) for line in kept]
-        seen: set[bytes] = set()
-        while held:
-            node = held.pop()
-            if node.startswith(b"_:") and node not in seen:
-                seen.add(node)
-                for line in blank.get(node, []):
-                    kept.append(line)
-                    held.append(_object(line))
-        part = NTriples(b"".join(line + b"\n" for line in kept), len(kept), bool(seen))
+        kept: list[bytes] = []
+        wanted, held = concerned, set()
+        while wanted:  # one more pass for each level of blank nodes held
+            found = [line for line in _lines(data) if _subject(line) in wanted]
+            kept += found
+            wanted = {o for line in found if (o := _object(line)).startswith(b"_:")} - held
+            held |= wanted
+        part = NTriples(b"".join(line + b"\n" for line in kept), len(kept), bool(held))
         extraction = Extraction(
             self.source, part.graph(), self.locations, self.described_by, self.target
         )
         return Staged.of(extraction)
 
-    def states(self, subject: URIRef, predicate: URIRef) -> bool:
-        """Whether the source says anything of ``subject`` along ``predicate``.
+    def stated(self, pairs: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
+        """Which of these (subject, predicate) pairs the source says anything along.
 
-        Searched for in the N-Triples (rdflib writes one ``<s> <p> o .`` per line), so a
-        few questions do not cost a parse; many questions parse the graph once instead.
+        One pass over the N-Triples however many pairs are asked: parsing the graph to ask
+        would cost gigabytes for the largest sources.
         """
-        if self._graph is None and self._searches < _SEARCHES_BEFORE_PARSING:
-            self._searches += 1
-            line = f"{subject.n3()} {predicate.n3()} ".encode()
-            data = self.ntriples.data
-            return data.startswith(line) or b"\n" + line in data
-        return (subject, predicate, None) in self.graph()
+        wanted = {(s.n3().encode(), p.n3().encode()): (s, p) for s, p in pairs}
+        subjects = {subject for subject, _ in wanted}
+        found = set()
+        for line in _lines(self.ntriples.data):
+            subject = _subject(line)
+            if subject in subjects and (pair := wanted.get((subject, _predicate(line)))):
+                found.add(pair)
+        return found
 
     def release(self) -> None:
         self._graph = None
@@ -136,6 +130,25 @@ class Staged:
         return f"{self.source.name}:{line}" if line else self.source.name
 
 
+# rdflib writes N-Triples one ``<s> <p> o .`` per line, single spaces between the terms.
+
+
+def _lines(data: bytes) -> Iterator[bytes]:
+    """The lines one at a time: as a list, ten million lines would cost gigabytes."""
+    for line in io.BytesIO(data):
+        if len(line) > 1:
+            yield line.rstrip(b"\n")
+
+
+def _subject(line: bytes) -> bytes:
+    return line[: line.index(b" ")]
+
+
+def _predicate(line: bytes) -> bytes:
+    start = line.index(b" ") + 1
+    return line[start : line.index(b" ", start)]
+
+
 def _object(line: bytes) -> bytes:
-    """The last term of an N-Triples line: the object, when it is an IRI or a blank node."""
+    """The last term of a line: the object, when it is an IRI or a blank node."""
     return line[line.rindex(b" ", 0, len(line) - 2) + 1 : -2]
