@@ -131,10 +131,10 @@ def _size_section(r: dict, ratio: dict) -> list[str]:
             if plain_note == ""
             else ""
         )
-        + ". By message:",
+        + (". By message:" if t["by_message"] else "."),
         "",
         *[f"  - {n} × {message[:160]}" for message, n in t["by_message"].items()],
-        "",
+        *([""] if t["by_message"] else []),
         f"Planted violations: {g['planted']}; the gate reports {g['gate_violations']}, "
         f"plain pySHACL {g['plain_violations']} on the source's own nodes "
         f"({'same count' if g['same_count'] else 'DIFFERENT counts'}).",
