@@ -266,14 +266,15 @@ def main() -> None:
 
 
 def _shown_arguments(argv: list[str]) -> list[str]:
-    """The command line without the scratch folder, which is this machine's."""
+    """The command line without the scratch and output folders, which are this machine's."""
+    private = ("--work", "--out")
     shown, skip = [], False
     for arg in argv:
         if skip:
             skip = False
-        elif arg == "--work":
+        elif arg in private:
             skip = True
-        elif not arg.startswith("--work="):
+        elif not arg.startswith(tuple(f"{option}=" for option in private)):
             shown.append(arg)
     return shown
 
