@@ -14,6 +14,7 @@ Tests hold them to the same violations; ``NBKG_SHACL_ENGINE=pyshacl`` picks the 
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -146,13 +147,41 @@ def _turbo_report(batch: list[Staged], types: list[tuple[Node, Node, Node]]) -> 
     import pyshacl_turbo
 
     extra = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types).encode("utf-8")
-    data = b"".join([*(s.ntriples.data for s in batch), _ontology_ntriples(), extra])
-    text = data.decode("utf-8")
-    del data  # the engine holds its own copy; keep at most two of the batch at once
+    parts = [*(s.ntriples.data for s in batch), _ontology_ntriples(), extra]
+    data = b"".join(ascii_ntriples(part) for part in parts)
+    text = data.decode("ascii")
+    del data
     conforms, report, _ = _compiled_shapes().validate(
         pyshacl_turbo.Input(text, "ntriples", None, {}), allow_warnings=True
     )
     return None if conforms else report
+
+
+def ascii_ntriples(data: bytes) -> bytes:
+    r"""N-Triples with every character past ASCII written as an escape (``\u00E5`` for å).
+
+    The text handed to the engine is as large as the batch. With one Nordic letter in it,
+    Python keeps it two bytes a character, plus a UTF-8 copy for the native side: 4.5 GB
+    for ten million triples instead of 1.5 GB.
+
+    >>> ascii_ntriples('<x> <y> "Tromsø 🐟" .\n'.encode())
+    b'<x> <y> "Troms\\u00F8 \\U0001F41F" .\n'
+    """
+    if data.isascii():
+        return data
+    return data.decode("utf-8").encode("ascii", _UCHAR)
+
+
+def _uchar(error: UnicodeEncodeError) -> tuple[str, int]:
+    escaped = (
+        f"\\u{ord(c):04X}" if ord(c) < 0x10000 else f"\\U{ord(c):08X}"
+        for c in error.object[error.start : error.end]
+    )
+    return "".join(escaped), error.end
+
+
+_UCHAR = "nbkg-ntriples-uchar"
+codecs.register_error(_UCHAR, _uchar)
 
 
 @cache

@@ -102,3 +102,20 @@ def test_the_stored_graph_conforms_as_the_store_holds_it(built_store: Path, engi
         data, shacl_graph=shapes_graph(), inference="none", allow_warnings=True, advanced=True
     )
     assert conforms, text[:2000]
+
+
+def test_engines_agree_on_text_past_ascii(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the gate hands pyshacl-turbo escapes (\u00F8) for everything past ASCII
+    with as_file(EXAMPLES.joinpath("valid", "cluster.ttl")) as example:
+        text = example.read_text(encoding="utf-8")
+    path = tmp_path / "rdf" / "cluster.ttl"
+    path.parent.mkdir()
+    path.write_text(
+        text + '\nid:bioraffineri-midt foaf:homepage "ftp://trøndelag.no/🐟" ;\n'
+        '    skos:altLabel "Bioraffineri Midt 🌲"@nb .\n',
+        encoding="utf-8",
+    )
+    turbo = _problems(monkeypatch, "turbo", [path], tmp_path)
+    assert turbo == _problems(monkeypatch, "pyshacl", [path], tmp_path)
+    ((_, status, problems),) = turbo
+    assert status == "rejected" and any("'ftp://trøndelag.no/🐟'" in p for p in problems)
