@@ -10,7 +10,9 @@ unchanged since the last load are skipped unless forced.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -68,15 +70,58 @@ def extract(sources: Iterable[Source]) -> tuple[list[Extraction], list[SourceRep
     return extractions, failures
 
 
+#: Source files from this size on are read in a worker process; smaller ones cost less to
+#: read than a worker costs to start.
+IN_A_WORKER_FROM = 2 * 2**20
+#: Workers reading at once: each holds one source as an rdflib graph, a kilobyte a triple.
+STAGING_WORKERS = 2
+
+
 def stage(sources: Iterable[Source]) -> tuple[list[Staged], list[SourceReport]]:
-    """Extract and stage one source at a time: only one rdflib graph is held at once."""
+    """Extract and stage each source: only its N-Triples bytes and a few sets are kept.
+
+    Big sources are read in worker processes, two at a time. Memory an rdflib graph held
+    mostly stays with the process after the graph is gone: a five-million-triple table
+    read in the build's own process left it gigabytes larger when SHACL needed the room.
+    """
+    sources = list(sources)
+    big = [i for i, source in enumerate(sources) if _file_size(source) >= IN_A_WORKER_FROM]
+    results: dict[int, tuple[list[Staged], list[SourceReport]]] = {}
+    with _workers(len(big)) as pool:
+        pending = {i: pool.submit(_stage_one, sources[i]) for i in big} if pool else {}
+        for i, source in enumerate(sources):
+            if i not in pending:
+                results[i] = _stage_one(source)
+        for i, future in pending.items():
+            results[i] = future.result()
     staged, failures = [], []
-    for source in sources:
-        extractions, failed = extract([source])
-        staged += [Staged.of(e) for e in extractions]
-        failures += failed
-        del extractions
+    for i in sorted(results):
+        staged += results[i][0]
+        failures += results[i][1]
     return staged, failures
+
+
+def _stage_one(source: Source) -> tuple[list[Staged], list[SourceReport]]:
+    extractions, failures = extract([source])
+    return [Staged.of(e) for e in extractions], failures
+
+
+@contextmanager
+def _workers(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    if not jobs:
+        yield None
+        return
+    # spawn: the build may run in a process with threads (tests, nbkg serve --build)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(min(jobs, STAGING_WORKERS), mp_context=context) as pool:
+        yield pool
+
+
+def _file_size(source: Source) -> int:
+    try:
+        return sum(path.stat().st_size for path in (source.path, *source.companions))
+    except OSError:
+        return 0
 
 
 def gate_digest(source: Source) -> str:

@@ -313,3 +313,45 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
     assert {str(row["l"]) for row in label} >= {"Arena programme (Norwegian Innovation Clusters)"}
     unchanged = next(r for r in reports if r.source == "registry/clusters.csv")
     assert unchanged.triples > 0  # as recorded when it was loaded
+
+
+# ---- big sources are read in worker processes -----------------------------------------
+
+
+class _CountingPool(build_module.ProcessPoolExecutor):
+    submitted: list[str] = []
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN204
+        _CountingPool.submitted.append(args[0].name)
+        return super().submit(fn, *args, **kwargs)
+
+
+def _stable(lines: set[str]) -> set[str]:
+    """Quads that do not change from one build to the next (no load times, no blank nodes)."""
+    return {line for line in lines if "AtTime>" not in line and "_:" not in line}
+
+
+def test_sources_read_in_workers_give_the_same_graph(
+    tmp_path: Path, built_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_module, "IN_A_WORKER_FROM", 0)  # every source, however small
+    monkeypatch.setattr(build_module, "ProcessPoolExecutor", _CountingPool)
+    _CountingPool.submitted = []
+    with open_store(str(tmp_path / "store")) as store:
+        reports = build(store, bundled_data_dir())
+    assert all(r.ok for r in reports)
+    assert sorted(_CountingPool.submitted) == sorted(r.source for r in reports)
+    assert _stable(quads(tmp_path / "store")) == _stable(quads(built_store))
+
+
+def test_a_bad_file_read_in_a_worker_names_its_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_module, "IN_A_WORKER_FROM", 0)
+    programmes = data_dir / "registry" / "programmes.csv"
+    lines = programmes.read_text(encoding="utf-8").split("\n")
+    lines[4] = '"' + lines[4]
+    programmes.write_text("\n".join(lines), encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(programmes)])
+    assert result.exit_code == 1, result.output
+    assert "registry/programmes.csv:5: malformed CSV" in result.output
