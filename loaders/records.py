@@ -222,13 +222,14 @@ class RecordWriter:
         end: object = None,
         status: str = "granted",
     ) -> URIRef:
+        value = decimal_literal(amount) if amount not in (None, "") else None
         key = [recipient, programme or funder or "", str(start or "")]
         if programme and funder:
             key.insert(2, funder)
-        if not start and amount not in (None, ""):
+        if not start and value is not None:
             # Without a year, two grants from one funder (two press releases) would meet
             # in one award with two amounts; the amount tells them apart instead.
-            key += [str(decimal_literal(amount)), str(currency or "")]
+            key += [str(value), str(currency or "")]
         node = self._fact(ns.fact("award", *key), NBKG.FundingAward, cited, line)
         g = self.graph
         g.add((node, NBKG.recipient, ns.entity(recipient)))
@@ -238,8 +239,8 @@ class RecordWriter:
             g.add((node, NBKG.programme, ns.entity(programme)))
         if project:
             g.add((node, NBKG.forProject, ns.entity(project)))
-        if amount not in (None, ""):
-            g.add((node, NBKG.amount, decimal_literal(amount)))
+        if value is not None:
+            g.add((node, NBKG.amount, value))
         if currency not in (None, ""):
             g.add((node, NBKG.currency, Literal(str(currency).strip())))
         g.add((node, NBKG.awardStatus, ns.concept("status", status)))
