@@ -7,6 +7,7 @@ is rejected, 2 for usage errors.
 
 from __future__ import annotations
 
+import gc
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -328,6 +329,11 @@ def serve_command(
         with serving_lock(location):
             app = create_app({"STORE": location})
             _index_names(app)
+            # What start-up loaded (the name index: hundreds of thousands of objects) lives
+            # as long as the server; each search makes as many short-lived ones. Left to the
+            # collector, every full collection walked the index: a search's p95 was four
+            # times its median at a million triples. Frozen, they are never walked again.
+            gc.freeze()
             click.echo(f"nbkg serving {location} on http://{host}:{port}/ (Ctrl-C stops)")
             serve(app, host=host, port=port, threads=threads, ident="nbkg")
     except StoreError as err:

@@ -15,7 +15,6 @@ the name.
 
 from __future__ import annotations
 
-import gc
 import re
 import threading
 import unicodedata
@@ -296,9 +295,4 @@ def index_for(app: Flask, store: Store) -> NameIndex:
             if index is None:
                 index = NameIndex.from_store(store)
                 app.extensions[_KEY] = index
-                # The index is hundreds of thousands of objects that live as long as the
-                # process; each search makes as many short-lived ones. Left to the collector,
-                # every full collection walked the index: a search's p95 was four times its
-                # median at a million triples. Frozen, they are never walked again.
-                gc.freeze()
     return index
