@@ -17,12 +17,14 @@ from __future__ import annotations
 import codecs
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, SH
 
+from nbkg.graph import parts
 from nbkg.graph.namespace import PREFIXES
 from nbkg.graph.staged import Staged
 from nbkg.ontology import ontology_graph, shapes_graph
@@ -75,12 +77,13 @@ def check(staged: Staged, index: TypeIndex, engine: str | None = None) -> list[V
 def check_all(
     batch: list[Staged], index: TypeIndex, engine: str | None = None
 ) -> list[list[Violation]]:
-    """Every violation of each source of the batch, in batch order, from one SHACL run.
+    """Every violation of each source of the batch, in batch order.
 
     The batch is validated as one graph, the way the store will hold it: a source may
     complete or contradict what another says of the same entity, and one run over ten
     million triples costs far less than a run per source with only the types of what
-    each refers to. Every result is answered for by the sources that state it, or by
+    each refers to (pyshacl-turbo cuts a big batch into parts by subject, which judge as
+    the whole would). Every result is answered for by the sources that state it, or by
     those that define its focus node when none does; entities from outside the batch come
     in as types only, and results on them are nobody's here.
     """
@@ -90,14 +93,14 @@ def check_all(
     violations = [_dangling(s, set(s.references) - defined, known) for s in batch]
     if not any(staged.subjects for staged in batch):
         return violations
-    # The types of what the batch refers to, so that sh:class can judge the references.
-    types = [(iri, RDF.type, cls) for iri, classes in known.items() for cls in classes]
     try:
         if (engine or default_engine()) == "pyshacl":
-            report = _pyshacl_report(batch, types)
+            # The types of what the batch refers to, so that sh:class can judge references.
+            types = [(iri, RDF.type, cls) for iri, classes in known.items() for cls in classes]
+            reports = [_pyshacl_report(batch, types)]
         else:
-            report = _turbo_report(batch, types)
-        for found, more in zip(violations, _attribute(report, batch), strict=True):
+            reports = _turbo_reports(batch, known)
+        for found, more in zip(violations, _attribute(reports, batch), strict=True):
             found += more
         return violations
     finally:
@@ -135,26 +138,50 @@ def _pyshacl_report(batch: list[Staged], types: list[tuple[Node, Node, Node]]) -
     return None if conforms else report
 
 
-def _turbo_report(batch: list[Staged], types: list[tuple[Node, Node, Node]]) -> Graph | None:
-    """pyshacl-turbo's report, or None when the batch conforms.
+def _turbo_reports(batch: list[Staged], known: dict[URIRef, set[URIRef]]) -> list[Graph]:
+    """pyshacl-turbo's reports on the batch, a part at a time (see :mod:`nbkg.graph.parts`).
 
     The data goes to the engine as N-Triples text, parsed natively: an rdflib graph of a
     large source costs more than validating it. (Not as a pyoxigraph store:
     pyshacl-turbo 0.6.5 then fails plain strings against ``sh:in``.) No focus nodes:
     with them this engine slows down more than linearly (a 4M-triple source did not
-    finish in 40 minutes); results on entities from outside the batch cost less.
+    finish in 40 minutes).
     """
     import pyshacl_turbo
 
-    extra = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in types).encode("utf-8")
-    parts = [*(s.ntriples.data for s in batch), _ontology_ntriples(), extra]
-    data = b"".join(ascii_ntriples(part) for part in parts)
-    text = data.decode("ascii")
-    del data
-    conforms, report, _ = _compiled_shapes().validate(
-        pyshacl_turbo.Input(text, "ntriples", None, {}), allow_warnings=True
-    )
-    return None if conforms else report
+    shapes = _compiled_shapes()
+    types: dict[URIRef, set[URIRef]] = {**known}
+    for staged in batch:
+        for iri, classes in staged.types.items():
+            types.setdefault(iri, set()).update(classes)
+    classes = {cls for found in types.values() for cls in found}
+    axioms = parts.reference_axioms(ontology_graph(), shapes_graph(), classes)
+    common = _ontology_ntriples() + axioms
+    as_referenced = {
+        iri.n3().encode(): [parts.referenced(cls).n3().encode() for cls in sorted(found)]
+        for iri, found in types.items()
+    }
+
+    def validate(part: parts.Part) -> Graph | None:
+        data = bytes(part.data)
+        part.data.clear()
+        data = b"".join(
+            ascii_ntriples(piece) for piece in (data, common, part.reference_types(as_referenced))
+        )
+        text = data.decode("ascii")
+        del data
+        conforms, report, _ = shapes.validate(
+            pyshacl_turbo.Input(text, "ntriples", None, {}), allow_warnings=True
+        )
+        return None if conforms else report
+
+    split = parts.split(batch)
+    with ThreadPoolExecutor(VALIDATING_THREADS) as pool:
+        return [report for report in pool.map(validate, split) if report is not None]
+
+
+#: Parts validated at once: the engine runs outside the interpreter lock, one core each.
+VALIDATING_THREADS = 2
 
 
 def ascii_ntriples(data: bytes) -> bytes:
@@ -193,7 +220,7 @@ def _ontology_ntriples() -> bytes:
 def _compiled_shapes():  # noqa: ANN202 - pyshacl_turbo.CompiledShapes, imported lazily
     import pyshacl_turbo
 
-    return pyshacl_turbo.compile_shapes(shapes_graph(), advanced=True)
+    return pyshacl_turbo.compile_shapes(parts.reference_shapes(shapes_graph()), advanced=True)
 
 
 def dangling(staged: Staged, index: TypeIndex) -> list[Violation]:
@@ -229,8 +256,8 @@ def _dangling(
     ]
 
 
-def _attribute(report: Graph | None, batch: list[Staged]) -> list[list[Violation]]:
-    """The report's violations, shared out to the sources that answer for them.
+def _attribute(reports: list[Graph | None], batch: list[Staged]) -> list[list[Violation]]:
+    """The reports' violations, shared out to the sources that answer for them.
 
     A result on an entity several sources say something of goes to those that state
     something along its path (a document that adds where a known cluster sits answers for
@@ -239,25 +266,27 @@ def _attribute(report: Graph | None, batch: list[Staged]) -> list[list[Violation
     each source once, for all results together.
     """
     shares: list[set[Violation]] = [set() for _ in batch]
-    if report is None:
-        return [[] for _ in batch]
-    judged: list[tuple[Node, list[int], list[int], tuple[URIRef, URIRef] | None]] = []
+    judged: list[tuple[Graph, Node, list[int], list[int], tuple[URIRef, URIRef] | None]] = []
     questions: dict[int, set[tuple[URIRef, URIRef]]] = {}
-    for result in report.objects(None, SH.result):
-        focus = report.value(result, SH.focusNode)
-        if report.value(result, SH.resultSeverity) != SH.Violation or not isinstance(focus, URIRef):
-            continue  # nested values are reported on the entity that holds them
-        path = report.value(result, SH.resultPath)
-        about = [i for i, staged in enumerate(batch) if focus in staged.subjects]
-        definers = [i for i in about if focus in batch[i].types]
-        if not isinstance(path, URIRef) or (len(about) == 1 and definers):
-            judged.append((result, definers, [], None))  # the only source about it defines it
+    for report in reports:
+        if report is None:
             continue
-        for i in about:
-            questions.setdefault(i, set()).add((focus, path))
-        judged.append((result, definers, about, (focus, path)))
+        for result in report.objects(None, SH.result):
+            focus = report.value(result, SH.focusNode)
+            severity = report.value(result, SH.resultSeverity)
+            if severity != SH.Violation or not isinstance(focus, URIRef):
+                continue  # nested values are reported on the entity that holds them
+            path = report.value(result, SH.resultPath)
+            about = [i for i, staged in enumerate(batch) if focus in staged.subjects]
+            definers = [i for i in about if focus in batch[i].types]
+            if not isinstance(path, URIRef) or (len(about) == 1 and definers):
+                judged.append((report, result, definers, [], None))  # the only source about it
+                continue
+            for i in about:
+                questions.setdefault(i, set()).add((focus, path))
+            judged.append((report, result, definers, about, (focus, path)))
     stated = {i: batch[i].stated(pairs) for i, pairs in questions.items()}
-    for result, definers, about, pair in judged:
+    for report, result, definers, about, pair in judged:
         stating = [i for i in about if pair in stated[i]]
         for i in stating or definers:
             shares[i].add(_violation(report, result, batch[i]))
