@@ -12,21 +12,21 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from importlib.resources import files
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from rdflib import URIRef
 
 from nbkg.graph.gate import TypeIndex, Violation, check_all, dangling, short
+from nbkg.graph.lock import build_lock
 from nbkg.graph.provenance import describe_load, graph_digest_query
 from nbkg.graph.sparql import with_rows
 from nbkg.graph.staged import Staged
-from nbkg.graph.store import Store, StoreError, is_remote
+from nbkg.graph.store import Store
 from nbkg.loaders.base import Extraction, LoadError, Source, loader_for, loaders
 from nbkg.ontology import ONTOLOGY_FILES, resource
 
@@ -156,28 +156,74 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
         unchanged = [e for e in extractions if e not in changed]
         reports += [_report(e, "unchanged") for e in unchanged]
         started = datetime.now(timezone.utc)
-        rejected = _gate(store, changed, unchanged)
+        ahead = {e.target for e in _new_graphs(store, changed)}
+        rejected = _gate_writing_ahead(store, changed, unchanged, ahead)
         for extraction in changed:
-            if extraction.target in rejected:
-                reports.append(_report(extraction, "rejected", rejected[extraction.target]))
+            target = extraction.target
+            if target in rejected:
+                if target in ahead:
+                    store.discard(target)
+                reports.append(_report(extraction, "rejected", rejected[target]))
                 continue
             provenance = describe_load(
                 extraction, digests[extraction.source], started, datetime.now(timezone.utc)
             )
-            store.replace_graph(extraction.target, extraction.ntriples, provenance)
+            if target in ahead:
+                store.confirm(target, provenance)
+            else:
+                store.replace_graph(target, extraction.ntriples, provenance)
             reports.append(_report(extraction, "loaded"))
     return sorted(reports, key=lambda r: r.source)
 
 
+def _new_graphs(store: Store, changed: list[Staged]) -> list[Staged]:
+    """The changed sources whose graphs the store does not hold: there is no old version
+    to keep, so they may be written while the gate still judges them."""
+    if not store.writes_ahead:
+        return []
+    store.discard_unchecked()  # what a crashed build wrote ahead
+    return [e for e in changed if not store.ask(_HOLDS_GRAPH, {"g": e.target})]
+
+
+_HOLDS_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _gate_writing_ahead(
+    store: Store, changed: list[Staged], unchanged: list[Staged], ahead: set[URIRef]
+) -> dict[URIRef, list[Violation]]:
+    """The gate's verdicts, while a thread writes the new graphs ``ahead`` unchecked.
+
+    The gate's SHACL run keeps a core or two busy for most of a first build, and loading
+    what it accepts would take nearly as long again after it; both run outside the
+    interpreter lock, so writing while validating costs little more than validating.
+    """
+    new = [e for e in changed if e.target in ahead]
+    with ThreadPoolExecutor(1) as pool:
+        writing = pool.submit(lambda: [store.write_unchecked(e.target, e.ntriples) for e in new])
+        try:
+            rejected = _gate(store, changed, unchanged, ahead)
+            writing.result()
+        except BaseException:
+            wait([writing])
+            store.discard_unchecked()
+            raise
+    return rejected
+
+
 def _gate(
-    store: Store, changed: list[Staged], unchanged: list[Staged]
+    store: Store,
+    changed: list[Staged],
+    unchanged: list[Staged],
+    ahead: frozenset[URIRef] | set[URIRef] = frozenset(),
 ) -> dict[URIRef, list[Violation]]:
     """Violations per rejected graph.
 
     SHACL runs once over every changed source; the reference check repeats until nothing
     more is rejected. A source validated together with one that is then rejected may have
     leant on it (for a name it gave an entity), so sources that state something of or refer
-    to what a rejected source defines are validated again without it.
+    to what a rejected source defines are validated again without it. Graphs written
+    ``ahead`` of the verdict are no stored version of anything: the store's answers leave
+    them out.
     """
     replacing = {e.target for e in changed}
     index = _index([*unchanged, *changed], store, replacing)
@@ -185,15 +231,16 @@ def _gate(
     judged: set[URIRef] = set()  # rejections whose sources SHACL has since done without
     while True:
         accepted = [e for e in changed if e.target not in rejected]
-        replacing = {e.target for e in accepted}
+        replacing = {e.target for e in accepted} | ahead
         index = _index([*unchanged, *accepted], store, replacing)
+        stored = [e for e in accepted if e.target not in ahead]  # had a version before
         newly: dict[URIRef, list[Violation]] = {}
         for extraction in accepted:
             if found := dangling(extraction, index):
                 newly[extraction.target] = found
         for extraction in unchanged:
             for violation in dangling(extraction, index):
-                culprit = _previous_definer(store, violation.target, accepted)
+                culprit = _previous_definer(store, violation.target, stored)
                 if culprit is not None:
                     newly.setdefault(culprit.target, []).append(
                         _no_longer_defines(
@@ -201,7 +248,7 @@ def _gate(
                         )
                     )
         read = {e.target for e in [*unchanged, *changed]}
-        for culprit, focus, target, where in _orphaned(store, accepted, index, read):
+        for culprit, focus, target, where in _orphaned(store, stored, index, read):
             newly.setdefault(culprit.target, []).append(
                 _no_longer_defines(culprit, focus, target, where)
             )
@@ -351,28 +398,3 @@ def _report(extraction: Staged, status: str, violations: Iterable[Violation] = (
         extraction.triples,
         [str(v) for v in violations],
     )
-
-
-@contextmanager
-def build_lock(store: Store) -> Iterator[None]:
-    """One build at a time per store; a second one fails at once with a clear message."""
-    if is_remote(store.location):
-        from platformdirs import user_cache_dir
-
-        folder = Path(user_cache_dir("nbkg")) / "locks"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / (hashlib.sha256(store.location.encode()).hexdigest()[:16] + ".lock")
-    else:
-        path = Path(store.location).with_name(Path(store.location).name + ".build.lock")
-    lock = FileLock(str(path), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreError(
-            f"another build is writing to {store.location}, or `nbkg serve` is serving it "
-            f"(lock {path}); wait for the build or stop the server"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()

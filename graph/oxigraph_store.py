@@ -149,26 +149,57 @@ class OxigraphStore(Store):
         old version leave the union unless another graph holds them; the new version is
         copied in by pattern so blank nodes keep their identity. (A staging graph plus MOVE
         takes two transactions, and readers would see a mix in between.) Larger graphs are
-        bulk loaded, see :meth:`_replace_in_bulk`.
+        bulk loaded, see :meth:`_bulk_load`.
         """
         self._writable()
         target = ox.NamedNode(str(iri))
         triples = graph if isinstance(graph, NTriples) else NTriples.of(graph)
-        if triples.triples >= BULK_FROM:
-            self._replace_in_bulk(target, triples, provenance)
+        extra = provenance.serialize(format="nt") if provenance is not None else ""
+        if triples.triples < BULK_FROM:
+            self._store.update(f"{_drop(target)} ;\n{_insert(target, triples, extra)}")
             return
-        data = triples.data.decode("utf-8")
-        if provenance is not None:
-            data += provenance.serialize(format="nt")
+        self._store.update(_drop(target))
+        self._bulk_load(target, triples)
+        if extra:  # no blank nodes: two INSERT DATA give the same triples
+            self._store.update(
+                f"INSERT DATA {{ GRAPH {target} {{\n{extra}\n}} }} ;\nINSERT DATA {{\n{extra}\n}}"
+            )
+
+    writes_ahead = True
+
+    def write_unchecked(self, iri: URIRef, triples: NTriples) -> None:
+        self._writable()
+        target = ox.NamedNode(str(iri))
+        mark = f"{target} {_UNCHECKED} true ."
+        if triples.triples < BULK_FROM:  # data and mark in one transaction
+            self._store.update(
+                f"{_insert(target, triples)} ;\nINSERT DATA {{ GRAPH {target} {{ {mark} }} }}"
+            )
+            return
+        self._store.update(f"INSERT DATA {{ GRAPH {target} {{ {mark} }} }}")  # the mark first
+        self._bulk_load(target, triples)
+
+    def confirm(self, iri: URIRef, provenance: Graph) -> None:
+        self._writable()
+        target = ox.NamedNode(str(iri))
+        extra = provenance.serialize(format="nt")
         self._store.update(
-            f"{_drop(target)} ;\n"
-            f"INSERT DATA {{ GRAPH {target} {{\n{data}\n}} }} ;\n"
-            f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
+            f"DELETE DATA {{ GRAPH {target} {{ {target} {_UNCHECKED} true }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {target} {{\n{extra}\n}} }} ;\nINSERT DATA {{\n{extra}\n}}"
         )
 
-    def _replace_in_bulk(
-        self, target: ox.NamedNode, triples: NTriples, provenance: Graph | None
-    ) -> None:
+    def discard(self, iri: URIRef) -> None:
+        self._writable()
+        self._store.update(_drop(ox.NamedNode(str(iri))))
+
+    def discard_unchecked(self) -> list[URIRef]:
+        self._writable()
+        marked = [URIRef(row["g"].value) for row in self._store.query(_MARKED)]
+        for iri in marked:
+            self.discard(iri)
+        return marked
+
+    def _bulk_load(self, target: ox.NamedNode, triples: NTriples) -> None:
         """A large graph goes in by bulk load, written straight to the store's files.
 
         One transaction of a million quads is held in memory by Oxigraph and takes minutes;
@@ -176,9 +207,8 @@ class OxigraphStore(Store):
         lock keeps ``nbkg serve`` and other builds off the store. A crash half-way is caught
         by the next build: the provenance, which records the source's digest, is written
         last in a transaction of its own, so a graph without it counts as changed and is
-        loaded again.
+        loaded again (and a graph written unchecked carries its mark until then).
         """
-        self._store.update(_drop(target))
         data = triples.data
         if triples.blank_nodes:  # bulk_load renames them per call: copy with labels kept
             parsed = ox.parse(data, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=False)
@@ -193,11 +223,6 @@ class OxigraphStore(Store):
         else:
             for graph_name in (target, ox.DefaultGraph()):
                 self._store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph_name)
-        if provenance is not None:  # no blank nodes: two INSERT DATA give the same triples
-            text = provenance.serialize(format="nt")
-            self._store.update(
-                f"INSERT DATA {{ GRAPH {target} {{\n{text}\n}} }} ;\nINSERT DATA {{\n{text}\n}}"
-            )
 
     def _fill_union(self) -> None:
         """Stores written before the union was materialised get it once, on first open."""
@@ -221,6 +246,19 @@ class OxigraphStore(Store):
     def _writable(self) -> None:
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
+
+
+_UNCHECKED = "<https://w3id.org/nbkg/def#uncheckedLoad>"
+_MARKED = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?g {_UNCHECKED} true }} }}"
+
+
+def _insert(target: ox.NamedNode, triples: NTriples, extra: str = "") -> str:
+    """Add the triples (and ``extra`` N-Triples) to the graph, and all of it to the union."""
+    data = triples.data.decode("utf-8") + extra
+    return (
+        f"INSERT DATA {{ GRAPH {target} {{\n{data}\n}} }} ;\n"
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
+    )
 
 
 def _drop(target: ox.NamedNode) -> str:

@@ -95,6 +95,31 @@ class Store(ABC):
         presence vouches that the graph is whole.
         """
 
+    #: Whether :meth:`write_unchecked` is available: the build then loads new graphs while
+    #: the gate still validates them, and the two run on separate cores.
+    writes_ahead: bool = False
+
+    def write_unchecked(self, iri: URIRef, triples: NTriples) -> None:
+        """Write a graph the store does not hold yet, marked as not yet checked by the gate.
+
+        The mark stays in the graph until :meth:`confirm` swaps it for the load's provenance;
+        a graph :meth:`discard` removes or a crashed build left marked is removed by the
+        next build (:meth:`discard_unchecked`), so no unchecked data outlives a build.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not write ahead of the gate")
+
+    def confirm(self, iri: URIRef, provenance: Graph) -> None:
+        """The gate accepted a graph written unchecked: replace its mark by its provenance."""
+        raise NotImplementedError(f"{type(self).__name__} does not write ahead of the gate")
+
+    def discard(self, iri: URIRef) -> None:
+        """Remove a graph written unchecked (the gate rejected it), with its share of the union."""
+        raise NotImplementedError(f"{type(self).__name__} does not write ahead of the gate")
+
+    def discard_unchecked(self) -> list[URIRef]:
+        """Remove the graphs a build wrote unchecked and did not finish with; their names."""
+        return []
+
     @abstractmethod
     def dump(self, out: BinaryIO, fmt: str = "nq") -> None:
         """Write every named graph (quads), or their union for triple formats."""

@@ -18,8 +18,9 @@ from rdflib import Literal, Node, URIRef
 
 import nbkg
 from nbkg.graph import formats
-from nbkg.graph.build import SourceReport, build, build_lock, bundled_data_dir, validate
+from nbkg.graph.build import SourceReport, build, bundled_data_dir, validate
 from nbkg.graph.catalogue import CannedQuery, catalogue, to_term
+from nbkg.graph.lock import build_lock
 from nbkg.graph.namespace import PREFIXES
 from nbkg.graph.release import release_folder, write_release
 from nbkg.graph.sparql import canned, query_form, with_values

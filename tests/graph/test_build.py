@@ -17,7 +17,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 import nbkg.graph.build as build_module
 from nbkg.cli import main
-from nbkg.graph.build import build, build_lock, bundled_data_dir, gate_digest
+from nbkg.graph.build import build, bundled_data_dir, gate_digest
+from nbkg.graph.lock import build_lock
 from nbkg.graph.store import StoreError, open_store
 from nbkg.loaders.base import loaders
 
