@@ -85,7 +85,9 @@ class RegistryLoader(Loader):
             raise LoadError(
                 source.name, None, f"unknown registry table; expected one of {', '.join(COLUMNS)}"
             )
-        extraction = Extraction(source, Graph())
+        # SimpleMemory: a table's graph is only written, then read once in full; rdflib's
+        # default store keeps three indexes and a context table that this never asks.
+        extraction = Extraction(source, Graph(store="SimpleMemory"))
         writer = RecordWriter(extraction.graph, extraction.locations)
         handler = _HANDLERS[table]
         websites = _cluster_websites(source.path.parent) if table != "organisations" else {}

@@ -21,12 +21,18 @@ def detect(text: str, candidates: tuple[str, ...] = LANGUAGES) -> str:
         return "en"
     counts = Counter(words)
     total = sum(counts.values())
+    hits = {
+        lang: sum(n for w, n in counts.items() if w in stop)
+        for lang in candidates
+        if (stop := stopwords(lang))
+    }
+    # A language none of whose stopwords occurs is out when another's do. That spares its
+    # dictionary, which takes up to three seconds to load (Finnish) in every build.
+    likely = tuple(lang for lang in candidates if hits.get(lang)) or candidates
     scores: dict[str, float] = {}
-    for lang, share in langdetect(sample, lang=candidates):
-        if lang in candidates:
+    for lang, share in langdetect(sample, lang=likely):
+        if lang in likely:
             scores[lang] = share
-    for lang in candidates:
-        stop = stopwords(lang)
-        hits = sum(n for w, n in counts.items() if w in stop)
-        scores[lang] = scores.get(lang, 0.0) + 2.0 * hits / total
+    for lang in likely:
+        scores[lang] = scores.get(lang, 0.0) + 2.0 * hits.get(lang, 0) / total
     return max(scores, key=lambda k: scores[k])
