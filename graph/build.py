@@ -173,6 +173,8 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
             else:
                 store.replace_graph(target, extraction.ntriples, provenance)
             reports.append(_report(extraction, "loaded"))
+        if any(r.status == "loaded" for r in reports):
+            store.compact()
     return sorted(reports, key=lambda r: r.source)
 
 
@@ -199,7 +201,7 @@ def _gate_writing_ahead(
     """
     new = [e for e in changed if e.target in ahead]
     with ThreadPoolExecutor(1) as pool:
-        writing = pool.submit(lambda: [store.write_unchecked(e.target, e.ntriples) for e in new])
+        writing = pool.submit(store.write_unchecked, [(e.target, e.ntriples) for e in new])
         try:
             rejected = _gate(store, changed, unchanged, ahead)
             writing.result()

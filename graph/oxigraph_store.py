@@ -9,7 +9,8 @@ pointed at the same directory answers the same queries the same way.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import io
+from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -167,17 +168,24 @@ class OxigraphStore(Store):
 
     writes_ahead = True
 
-    def write_unchecked(self, iri: URIRef, triples: NTriples) -> None:
+    def write_unchecked(self, graphs: Sequence[tuple[URIRef, NTriples]]) -> None:
+        """Mark the graphs, then load them: those without blank nodes in one bulk load.
+
+        One bulk load writes one set of sorted files; five hundred, one per source, left
+        files every read had to consult. (Blank nodes take a load of their own each, which
+        keeps their labels.)
+        """
         self._writable()
-        target = ox.NamedNode(str(iri))
-        mark = f"{target} {_UNCHECKED} true ."
-        if triples.triples < BULK_FROM:  # data and mark in one transaction
-            self._store.update(
-                f"{_insert(target, triples)} ;\nINSERT DATA {{ GRAPH {target} {{ {mark} }} }}"
-            )
+        if not graphs:
             return
-        self._store.update(f"INSERT DATA {{ GRAPH {target} {{ {mark} }} }}")  # the mark first
-        self._bulk_load(target, triples)
+        targets = [(ox.NamedNode(str(iri)), triples) for iri, triples in graphs]
+        marks = " ".join(f"GRAPH {t} {{ {t} {_UNCHECKED} true }}" for t, _ in targets)
+        self._store.update(f"INSERT DATA {{ {marks} }}")  # the marks first
+        plain = [(t, triples) for t, triples in targets if not triples.blank_nodes]
+        self._store.bulk_load(_Stream(_quads(plain)), format=ox.RdfFormat.N_QUADS)
+        for target, triples in targets:
+            if triples.blank_nodes:
+                self._bulk_load(target, triples)
 
     def confirm(self, iri: URIRef, provenance: Graph) -> None:
         self._writable()
@@ -198,6 +206,16 @@ class OxigraphStore(Store):
         for iri in marked:
             self.discard(iri)
         return marked
+
+    def compact(self) -> None:
+        """Merge the files bulk loads wrote into sorted runs.
+
+        Each bulk load adds its own sorted files, which later reads have to consult. On the
+        benchmark's stores, the canned queries took 27 to 79 times as long at ten million
+        triples as at one million before compaction, and 10 to 21 times after.
+        """
+        self._writable()
+        self._store.optimize()
 
     def _bulk_load(self, target: ox.NamedNode, triples: NTriples) -> None:
         """A large graph goes in by bulk load, written straight to the store's files.
@@ -259,6 +277,39 @@ def _insert(target: ox.NamedNode, triples: NTriples, extra: str = "") -> str:
         f"INSERT DATA {{ GRAPH {target} {{\n{data}\n}} }} ;\n"
         f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {target} {{ ?s ?p ?o }} }}"
     )
+
+
+def _quads(graphs: Sequence[tuple[ox.NamedNode, NTriples]]) -> Iterator[bytes]:
+    """N-Quads of each graph, then the same triples for the union (the default graph).
+
+    An N-Triples line ends in `` .`` and a newline, which no term can hold, so naming the
+    graph is one replacement per line end.
+    """
+    for target, triples in graphs:
+        yield triples.data.replace(b" .\n", f" {target} .\n".encode())
+        yield triples.data
+
+
+class _Stream(io.RawIOBase):
+    """Chunks of bytes read as one file, so a bulk load takes them without one big copy."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks = chunks
+        self._left = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self._left:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._left = memoryview(chunk)
+        size = min(len(buffer), len(self._left))
+        buffer[:size] = self._left[:size]
+        self._left = self._left[size:]
+        return size
 
 
 def _drop(target: ox.NamedNode) -> str:

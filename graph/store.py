@@ -99,12 +99,12 @@ class Store(ABC):
     #: the gate still validates them, and the two run on separate cores.
     writes_ahead: bool = False
 
-    def write_unchecked(self, iri: URIRef, triples: NTriples) -> None:
-        """Write a graph the store does not hold yet, marked as not yet checked by the gate.
+    def write_unchecked(self, graphs: Sequence[tuple[URIRef, NTriples]]) -> None:
+        """Write graphs the store does not hold yet, marked as not yet checked by the gate.
 
-        The mark stays in the graph until :meth:`confirm` swaps it for the load's provenance;
-        a graph :meth:`discard` removes or a crashed build left marked is removed by the
-        next build (:meth:`discard_unchecked`), so no unchecked data outlives a build.
+        The mark stays in a graph until :meth:`confirm` swaps it for the load's provenance;
+        :meth:`discard` removes a rejected graph, and the next build removes what a crashed
+        one left marked (:meth:`discard_unchecked`), so no unchecked data outlives a build.
         """
         raise NotImplementedError(f"{type(self).__name__} does not write ahead of the gate")
 
@@ -115,6 +115,9 @@ class Store(ABC):
     def discard(self, iri: URIRef) -> None:
         """Remove a graph written unchecked (the gate rejected it), with its share of the union."""
         raise NotImplementedError(f"{type(self).__name__} does not write ahead of the gate")
+
+    def compact(self) -> None:  # noqa: B027 - servers compact on their own
+        """Reorganise the store's files after a build wrote many graphs, for faster reads."""
 
     def discard_unchecked(self) -> list[URIRef]:
         """Remove the graphs a build wrote unchecked and did not finish with; their names."""

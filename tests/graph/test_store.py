@@ -190,6 +190,14 @@ def test_no_staging_graph_remains_after_replace(loaded: Store) -> None:
     assert stored_graph_names(loaded) == {str(G1), str(G2)}
 
 
+def test_compacting_keeps_every_graph_and_the_union(loaded: Store) -> None:
+    before = (stored(loaded, G1), stored(loaded, G2), total_triples(loaded))
+    loaded.compact()
+    assert (stored(loaded, G1), stored(loaded, G2), total_triples(loaded)) == before
+    loaded.replace_graph(G1, TWO)  # and the store stays writable
+    assert stored(loaded, G1) == set(TWO)
+
+
 def test_graphs_lists_the_named_graphs(loaded: Store) -> None:
     assert loaded.graphs() == sorted([G1, G2])
 

@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import FOAF, RDF, RDFS
 
 import nbkg.graph.build as build_module
 from nbkg.graph.build import build
@@ -118,20 +120,19 @@ def test_a_failed_write_leaves_nothing_unchecked(
 ) -> None:
     data = _data(tmp_path, places=COUNTRY, one=_cluster("one"), two=_cluster("two"))
     real = OxigraphStore.write_unchecked
-    written: list[URIRef] = []
 
-    def fail_on_the_second(self, iri, triples):
-        if written:
-            raise StoreError("disk full (injected)")
-        written.append(iri)
-        real(self, iri, triples)
+    def write_then_fail(self, graphs):  # the disk fills up at the very end
+        real(self, graphs)
+        assert self.ask(MARKED)
+        raise StoreError("disk full (injected)")
 
-    monkeypatch.setattr(OxigraphStore, "write_unchecked", fail_on_the_second)
+    monkeypatch.setattr(OxigraphStore, "write_unchecked", write_then_fail)
     with open_store(str(tmp_path / "store")) as store:
         with pytest.raises(StoreError, match="disk full"):
             build(store, data)
-        assert written and not store.ask(MARKED) and not store.ask(MARK_ANYWHERE)
+        assert not store.ask(MARKED) and not store.ask(MARK_ANYWHERE)
         assert not any("/rdf/" in str(g) for g in store.graphs())
+        assert not store.ask("ASK { <https://w3id.org/nbkg/id/one> ?p ?o }")
     monkeypatch.setattr(OxigraphStore, "write_unchecked", real)
     with open_store(str(tmp_path / "store")) as store:  # the next build loads everything
         assert set(_statuses(build(store, data)).values()) == {"loaded"}
@@ -142,10 +143,37 @@ def test_the_next_build_removes_what_a_crashed_one_wrote_ahead(tmp_path: Path) -
     leftover = URIRef("https://w3id.org/nbkg/graph/rdf/crashed")
     graph = Graph().parse(data=PREFIXES + _cluster("half-written"), format="turtle")
     with open_store(str(tmp_path / "store")) as store:
-        store.write_unchecked(leftover, NTriples.of(graph))
+        store.write_unchecked([(leftover, NTriples.of(graph))])
         assert store.ask(MARKED)
     with open_store(str(tmp_path / "store")) as store:
         assert set(_statuses(build(store, data)).values()) == {"loaded"}
         assert leftover not in store.graphs()
         assert not store.ask("ASK { <https://w3id.org/nbkg/id/half-written> ?p ?o }")
         assert not store.ask(MARKED)
+
+
+def test_graphs_written_ahead_hold_exactly_their_triples(tmp_path: Path) -> None:
+    ex = "http://example.org/"
+    shared = (URIRef(f"{ex}page"), RDF.type, FOAF.Document)
+    one, two = Graph(), Graph()
+    holder = BNode()
+    one.add((URIRef(f"{ex}a"), URIRef(f"{ex}has"), holder))
+    one.add((holder, RDFS.label, Literal("held, with a ' .' inside")))
+    one.add(shared)
+    two.add((URIRef(f"{ex}b"), RDFS.label, Literal("B")))
+    two.add(shared)
+    g1, g2 = URIRef(f"{ex}g1"), URIRef(f"{ex}g2")
+    provenance = Graph().add((g1, RDFS.comment, Literal("loaded")))
+    with open_store(str(tmp_path / "store")) as store:
+        store.write_unchecked([(g1, NTriples.of(one)), (g2, NTriples.of(two))])
+        store.confirm(g1, provenance)
+        store.discard(g2)
+        stored = Graph()
+        for row in store.select("SELECT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } }", {"g": g1}):
+            stored.add((row["s"], row["p"], row["o"]))
+        union = Graph()
+        for row in store.select("SELECT ?s ?p ?o { ?s ?p ?o }"):
+            union.add((row["s"], row["p"], row["o"]))
+        assert isomorphic(stored, one + provenance)
+        assert isomorphic(union, stored)  # the blank node is one node in both
+        assert store.graphs() == [g1]
