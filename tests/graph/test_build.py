@@ -299,6 +299,7 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
 
     monkeypatch.setattr(build_module, "stage", spy_extract)
     monkeypatch.setattr(build_module, "check_all", spy_check)
+    compacted = _count_compactions(monkeypatch)
     with open_store(str(store_copy)) as store:
         reports = build(store, data_dir)
         label = store.select(
@@ -314,6 +315,29 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
     assert {str(row["l"]) for row in label} >= {"Arena programme (Norwegian Innovation Clusters)"}
     unchanged = next(r for r in reports if r.source == "registry/clusters.csv")
     assert unchanged.triples > 0  # as recorded when it was loaded
+    assert compacted == []  # compacting costs as much as the whole store
+
+
+def test_a_first_build_compacts_the_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    compacted = _count_compactions(monkeypatch)
+    with open_store(str(tmp_path / "store")) as store:
+        build(store, bundled_data_dir())
+        assert compacted == [store.location]
+        assert store.ask("ASK { ?s a <https://w3id.org/nbkg/def#Cluster> }")
+
+
+def _count_compactions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    from nbkg.graph.oxigraph_store import OxigraphStore
+
+    compacted: list[str] = []
+    real = OxigraphStore.compact
+
+    def counting(self: OxigraphStore) -> None:
+        compacted.append(self.location)
+        real(self)
+
+    monkeypatch.setattr(OxigraphStore, "compact", counting)
+    return compacted
 
 
 # ---- big sources are read in worker processes -----------------------------------------
