@@ -93,11 +93,12 @@ def markdown(report: dict) -> str:
 def _size_section(r: dict, ratio: dict) -> list[str]:
     b, g, t = r["build"], r["gate"], r["turbo_shacl"]
     plain, plain_note = validation_seconds(r, "plain_shacl")
-    plain_shown = {
-        "": f"{plain:.1f} s" if plain is not None else "",
-        "lower bound": f"> {plain:g} s (stopped)",
-        "not run": "not run at this size",
-    }[plain_note]
+    if plain_note == "not run" or plain is None:
+        plain_shown = "not run at this size"
+    elif plain_note == "lower bound":
+        plain_shown = f"> {plain:g} s (stopped)"
+    else:
+        plain_shown = f"{plain:.1f} s"
     lines = [
         f"## {r['size']:,} triples asked",
         "",
