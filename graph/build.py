@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from nbkg.graph.gate import TypeIndex, Violation, check_all, dangling, short
+from nbkg.graph.gate import VALIDATING_THREADS, TypeIndex, Violation, check_all, dangling, short
 from nbkg.graph.lock import build_lock
 from nbkg.graph.provenance import describe_load, graph_digest_query
 from nbkg.graph.sparql import with_rows
@@ -200,15 +201,24 @@ _HOLDS_GRAPH = "ASK { GRAPH ?g { ?s ?p ?o } }"
 def _gate_writing_ahead(
     store: Store, changed: list[Staged], unchanged: list[Staged], ahead: set[URIRef]
 ) -> dict[URIRef, list[Violation]]:
-    """The gate's verdicts, while a thread writes the new graphs ``ahead`` unchecked.
+    """The gate's verdicts; the new graphs ``ahead`` are written unchecked meanwhile when
+    a core is free for it, else right after, and only those the gate accepts.
 
-    The gate's SHACL run keeps a core or two busy for most of a first build, and loading
-    what it accepts would take nearly as long again after it; both run outside the
-    interpreter lock, so writing while validating costs little more than validating.
+    Both run outside the interpreter lock. With a core of its own the writer costs little;
+    on two cores, which the gate's two parts already take, it slowed the 10M build down.
     """
     new = [e for e in changed if e.target in ahead]
     if not new:
         return _gate(store, changed, unchanged)
+    alongside = WRITE_ALONGSIDE if WRITE_ALONGSIDE is not None else _core_to_spare()
+    if not alongside:
+        rejected = _gate(store, changed, unchanged)
+        try:
+            store.write_unchecked([(e.target, e.ntriples) for e in new if e.target not in rejected])
+        except BaseException:
+            store.discard_unchecked()
+            raise
+        return rejected
     with ThreadPoolExecutor(1) as pool:
         writing = pool.submit(store.write_unchecked, [(e.target, e.ntriples) for e in new])
         try:
@@ -219,6 +229,15 @@ def _gate_writing_ahead(
             store.discard_unchecked()
             raise
     return rejected
+
+
+#: Write new graphs while the gate runs (True), after it (False), or decide by whether a
+#: core is left over from the gate's parts (None).
+WRITE_ALONGSIDE: bool | None = None
+
+
+def _core_to_spare() -> bool:
+    return len(os.sched_getaffinity(0)) > VALIDATING_THREADS
 
 
 def _gate(

@@ -63,7 +63,16 @@ def _graph_of(store: OxigraphStore, name: str) -> URIRef | None:
     return next((g for g in store.graphs() if str(g).endswith(f"/{name}")), None)
 
 
-def test_accepted_graphs_lose_their_mark_and_rejected_ones_are_gone(tmp_path: Path) -> None:
+@pytest.fixture(params=[True, False], ids=["alongside", "after"])
+def alongside(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """New graphs written while the gate runs, and after it (on machines without a spare core)."""
+    monkeypatch.setattr(build_module, "WRITE_ALONGSIDE", request.param)
+    return request.param
+
+
+def test_accepted_graphs_lose_their_mark_and_rejected_ones_are_gone(
+    tmp_path: Path, alongside: bool
+) -> None:
     data = _data(
         tmp_path,
         places=COUNTRY,
@@ -105,6 +114,7 @@ def test_a_graph_written_ahead_is_no_stored_version_for_references(
         return real_gate(store, changed, unchanged, ahead)
 
     monkeypatch.setattr(build_module, "_gate", gate_once_written)
+    monkeypatch.setattr(build_module, "WRITE_ALONGSIDE", True)
     with open_store(str(tmp_path / "store")) as store:
         reports = {Path(r.source).stem: r for r in build(store, data)}
     assert reports["defines"].status == "rejected"
@@ -116,7 +126,7 @@ def test_a_graph_written_ahead_is_no_stored_version_for_references(
 
 
 def test_a_failed_write_leaves_nothing_unchecked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alongside: bool
 ) -> None:
     data = _data(tmp_path, places=COUNTRY, one=_cluster("one"), two=_cluster("two"))
     real = OxigraphStore.write_unchecked
@@ -138,7 +148,9 @@ def test_a_failed_write_leaves_nothing_unchecked(
         assert set(_statuses(build(store, data)).values()) == {"loaded"}
 
 
-def test_the_next_build_removes_what_a_crashed_one_wrote_ahead(tmp_path: Path) -> None:
+def test_the_next_build_removes_what_a_crashed_one_wrote_ahead(
+    tmp_path: Path, alongside: bool
+) -> None:
     data = _data(tmp_path, places=COUNTRY, good=_cluster("good-cluster"))
     leftover = URIRef("https://w3id.org/nbkg/graph/rdf/crashed")
     graph = Graph().parse(data=PREFIXES + _cluster("half-written"), format="turtle")
