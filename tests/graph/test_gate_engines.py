@@ -9,26 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-from importlib.resources import as_file, files
+from importlib.resources import as_file
 from pathlib import Path
 
 import pytest
+from verdicts import EXAMPLE_FILES, EXAMPLES, verdicts
 
-from nbkg.graph.build import bundled_data_dir, discover, validate
+from nbkg.graph.build import bundled_data_dir, discover
 from nbkg.graph.gate import ENGINES, default_engine
-
-EXAMPLES = files("nbkg.ontology").joinpath("examples")
-EXAMPLE_FILES = sorted(
-    (kind, t.name)
-    for kind in ("valid", "invalid")
-    for t in EXAMPLES.joinpath(kind).iterdir()
-    if t.name.endswith(".ttl")
-)
 
 
 def _problems(monkeypatch: pytest.MonkeyPatch, engine: str, paths: list[Path], data: Path):
     monkeypatch.setenv("NBKG_SHACL_ENGINE", engine)
-    return [(r.source, r.status, sorted(r.problems)) for r in validate(paths, data)]
+    return verdicts(paths, data)
 
 
 @pytest.mark.parametrize(("kind", "name"), EXAMPLE_FILES)

@@ -7,32 +7,26 @@ reified link whose stated triple sits elsewhere, an entity validated twice.
 
 from __future__ import annotations
 
-from importlib.resources import as_file, files
+from importlib.resources import as_file
 from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
+from verdicts import EXAMPLE_FILES, EXAMPLES, verdicts
 
 from nbkg.graph import parts
-from nbkg.graph.build import bundled_data_dir, discover, validate
+from nbkg.graph.build import bundled_data_dir, discover
 from nbkg.graph.staged import Staged
 from nbkg.loaders.base import Extraction, Source
 
-EXAMPLES = files("nbkg.ontology").joinpath("examples")
-EXAMPLE_FILES = sorted(
-    (kind, t.name)
-    for kind in ("valid", "invalid")
-    for t in EXAMPLES.joinpath(kind).iterdir()
-    if t.name.endswith(".ttl")
-)
 ID = "https://w3id.org/nbkg/id/"
 
 
 def _verdicts(monkeypatch: pytest.MonkeyPatch, size: int, paths: list[Path], data: Path):
     monkeypatch.setenv("NBKG_SHACL_ENGINE", "turbo")
     monkeypatch.setattr(parts, "PART_TRIPLES", size)
-    return [(r.source, r.status, sorted(r.problems)) for r in validate(paths, data)]
+    return verdicts(paths, data)
 
 
 @pytest.mark.parametrize(("kind", "name"), EXAMPLE_FILES)
