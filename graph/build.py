@@ -157,6 +157,7 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
         unchanged = [e for e in extractions if e not in changed]
         reports += [_report(e, "unchanged") for e in unchanged]
         started = datetime.now(timezone.utc)
+        store.discard_unchecked()  # what a crashed build wrote ahead of its gate
         ahead = {e.target for e in _new_graphs(store, changed)}
         rejected = _gate_writing_ahead(store, changed, unchanged, ahead)
         for extraction in changed:
@@ -191,7 +192,6 @@ def _new_graphs(store: Store, changed: list[Staged]) -> list[Staged]:
     to keep, so they may be written while the gate still judges them."""
     if not store.writes_ahead:
         return []
-    store.discard_unchecked()  # what a crashed build wrote ahead
     return [e for e in changed if not store.ask(_HOLDS_GRAPH, {"g": e.target})]
 
 

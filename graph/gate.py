@@ -85,7 +85,8 @@ def check_all(
     each refers to (pyshacl-turbo cuts a big batch into parts by subject, which judge as
     the whole would). Every result is answered for by the sources that state it, or by
     those that define its focus node when none does; entities from outside the batch come
-    in as types only, and results on them are nobody's here.
+    in as types only (pyshacl-turbo: as reference types, which no target selects), and
+    results on them are nobody's here.
     """
     defined = {iri for staged in batch for iri in staged.types}
     referenced = {iri for staged in batch for iri in staged.references} - defined

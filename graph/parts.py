@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from nbkg.graph.staged import Staged, _lines, _object, _predicate, _subject
+from nbkg.graph.staged import Staged, ntriples_lines, object_term, predicate_term, subject_term
 
 #: Triples per part. The gate over 1M triples took 22.5 s in parts of a million, 11.4 s in
 #: parts of 250,000 and 11.8 s in parts of 100,000 (two at a time, on two cores).
@@ -103,13 +103,13 @@ def split(batch: list[Staged], size: int | None = None) -> list[Part]:
     holder = _holders(batch) if count > 1 else {}
     parts = [Part(bytearray(), 0, set()) for _ in range(count)]
     for staged in batch:
-        for line in _lines(staged.ntriples.data):
-            part = parts[_index(_anchor(_subject(line), holder), count)]
+        for line in ntriples_lines(staged.ntriples.data):
+            part = parts[_index(_anchor(subject_term(line), holder), count)]
             part.data += line
             part.data += b"\n"
             part.triples += 1
-            value = _object(line)
-            if value.startswith(b"<") and b'"' not in value and _predicate(line) != _RDF_TYPE:
+            value = object_term(line)
+            if value.startswith(b"<") and b'"' not in value and predicate_term(line) != _RDF_TYPE:
                 part.references.add(value)
     return parts
 
@@ -119,12 +119,12 @@ def _holders(batch: list[Staged]) -> dict[bytes, bytes]:
     holder: dict[bytes, bytes] = {}
     for staged in batch:
         blank = staged.ntriples.blank_nodes
-        for line in _lines(staged.ntriples.data):
-            value = _object(line)
+        for line in ntriples_lines(staged.ntriples.data):
+            value = object_term(line)
             if blank and value.startswith(b"_:") and b'"' not in value:
-                holder.setdefault(value, _subject(line))
-            elif _predicate(line) == _RDF_SUBJECT and value.startswith(b"<"):
-                holder.setdefault(_subject(line), value)
+                holder.setdefault(value, subject_term(line))
+            elif predicate_term(line) == _RDF_SUBJECT and value.startswith(b"<"):
+                holder.setdefault(subject_term(line), value)
     return holder
 
 

@@ -88,18 +88,18 @@ class Staged:
         data = self.ntriples.data
         concerned = {
             subject
-            for line in _lines(data)
-            if not (subject := _subject(line)).startswith(b"_:")
-            and (subject in keys or _object(line) in keys)
+            for line in ntriples_lines(data)
+            if not (subject := subject_term(line)).startswith(b"_:")
+            and (subject in keys or object_term(line) in keys)
         }
         if not concerned:
             return None
         kept: list[bytes] = []
         wanted, held = concerned, set()
         while wanted:  # one more pass for each level of blank nodes held
-            found = [line for line in _lines(data) if _subject(line) in wanted]
+            found = [line for line in ntriples_lines(data) if subject_term(line) in wanted]
             kept += found
-            wanted = {o for line in found if (o := _object(line)).startswith(b"_:")} - held
+            wanted = {o for line in found if (o := object_term(line)).startswith(b"_:")} - held
             held |= wanted
         part = NTriples(b"".join(line + b"\n" for line in kept), len(kept), bool(held))
         extraction = Extraction(
@@ -116,9 +116,9 @@ class Staged:
         wanted = {(s.n3().encode(), p.n3().encode()): (s, p) for s, p in pairs}
         subjects = {subject for subject, _ in wanted}
         found = set()
-        for line in _lines(self.ntriples.data):
-            subject = _subject(line)
-            if subject in subjects and (pair := wanted.get((subject, _predicate(line)))):
+        for line in ntriples_lines(self.ntriples.data):
+            subject = subject_term(line)
+            if subject in subjects and (pair := wanted.get((subject, predicate_term(line)))):
                 found.add(pair)
         return found
 
@@ -133,22 +133,22 @@ class Staged:
 # rdflib writes N-Triples one ``<s> <p> o .`` per line, single spaces between the terms.
 
 
-def _lines(data: bytes) -> Iterator[bytes]:
+def ntriples_lines(data: bytes) -> Iterator[bytes]:
     """The lines one at a time: as a list, ten million lines would cost gigabytes."""
     for line in io.BytesIO(data):
         if len(line) > 1:
             yield line.rstrip(b"\n")
 
 
-def _subject(line: bytes) -> bytes:
+def subject_term(line: bytes) -> bytes:
     return line[: line.index(b" ")]
 
 
-def _predicate(line: bytes) -> bytes:
+def predicate_term(line: bytes) -> bytes:
     start = line.index(b" ") + 1
     return line[start : line.index(b" ", start)]
 
 
-def _object(line: bytes) -> bytes:
+def object_term(line: bytes) -> bytes:
     """The last term of a line: the object, when it is an IRI or a blank node."""
     return line[line.rindex(b" ", 0, len(line) - 2) + 1 : -2]
