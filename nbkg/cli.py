@@ -20,7 +20,7 @@ import nbkg
 from nbkg.graph import formats
 from nbkg.graph.build import SourceReport, build, bundled_data_dir, validate
 from nbkg.graph.catalogue import CannedQuery, catalogue, to_term
-from nbkg.graph.lock import build_lock
+from nbkg.graph.lock import build_lock, serving_lock
 from nbkg.graph.namespace import PREFIXES
 from nbkg.graph.release import release_folder, write_release
 from nbkg.graph.sparql import canned, query_form, with_values
@@ -320,7 +320,6 @@ def serve_command(
     from waitress import serve
 
     from nbkg.web import create_app
-    from nbkg.web.backend import serving_lock
 
     if build_first:
         reports, folder, manifest = _build_and_release(store, data_dir, False, True)

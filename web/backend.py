@@ -9,15 +9,12 @@ ending its process without touching the others.
 from __future__ import annotations
 
 import atexit
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from flask import Flask, current_app
 
-from nbkg.graph.store import Store, StoreError, is_remote, open_store
+from nbkg.graph.store import Store, is_remote, open_store
 from nbkg.web.pool import QueryPool
 
 
@@ -62,25 +59,3 @@ def get_store() -> Store:
 
 def get_pool() -> QueryPool:
     return get_backend().pool
-
-
-@contextmanager
-def serving_lock(location: str) -> Iterator[None]:
-    """Hold the store's build lock while serving: a build would change files under readers.
-
-    (Oxigraph's read-only handles are undefined behaviour while another process writes.)
-    """
-    if is_remote(location):
-        yield
-        return
-    lock = FileLock(str(Path(location).with_name(Path(location).name + ".build.lock")), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise StoreError(
-            f"{location} is being built or served by another process; wait for it or stop it"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal, URIRef
 
 import nbkg.graph.build as build_module
+import nbkg.graph.rejections as rejections_module
 from nbkg.cli import main
 from nbkg.graph.build import build, bundled_data_dir, gate_digest
 from nbkg.graph.lock import build_lock
@@ -208,9 +209,9 @@ def test_changed_shapes_or_source_force_revalidation(
             lambda n: _Changed(real(n)) if n == "shapes.ttl" else real(n),
         )
         checked = []
-        real_check = build_module.check_all
+        real_check = rejections_module.check_all
         monkeypatch.setattr(
-            build_module,
+            rejections_module,
             "check_all",
             lambda b, i: checked.extend(e.source.name for e in b) or real_check(b, i),
         )
@@ -286,7 +287,7 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
     text = programmes.read_text(encoding="utf-8")
     programmes.write_text(text.replace("Arena (", "Arena programme (", 1), encoding="utf-8")
     read, checked = [], []
-    real_stage, real_check = build_module.stage, build_module.check_all
+    real_stage, real_check = build_module.stage, rejections_module.check_all
 
     def spy_extract(sources):  # noqa: ANN001, ANN202
         sources = list(sources)
@@ -298,7 +299,7 @@ def test_a_rebuild_reads_and_validates_only_the_changed_source(
         return real_check(batch, index)
 
     monkeypatch.setattr(build_module, "stage", spy_extract)
-    monkeypatch.setattr(build_module, "check_all", spy_check)
+    monkeypatch.setattr(rejections_module, "check_all", spy_check)
     compacted = _count_compactions(monkeypatch)
     with open_store(str(store_copy)) as store:
         reports = build(store, data_dir)

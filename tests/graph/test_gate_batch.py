@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import nbkg.graph.build as build_module
+import nbkg.graph.rejections as rejections_module
 from nbkg.graph.build import build, validate
 from nbkg.graph.gate import ENGINES
 from nbkg.graph.store import open_store
@@ -110,9 +110,9 @@ def test_a_source_that_leaned_on_a_rejected_one_is_validated_again(
 """
     data = _data(tmp_path, cluster=CLUSTER + unrelated, names=NAMES + BAD_HOMEPAGE)
     batches: list[list[int]] = []
-    real = build_module.check_all
+    real = rejections_module.check_all
     monkeypatch.setattr(
-        build_module,
+        rejections_module,
         "check_all",
         lambda batch, index: batches.append([s.triples for s in batch]) or real(batch, index),
     )

@@ -100,7 +100,7 @@ def test_a_graph_written_ahead_is_no_stored_version_for_references(
         defines=_cluster("defined-cluster", '; foaf:homepage "ftp://example.org/"'),
         refers=_cluster("other-cluster", "; nbkg:collaboratesWith id:defined-cluster"),
     )
-    real_gate = build_module._gate
+    real_gate = build_module.judge
 
     def gate_once_written(store, changed, unchanged, ahead):  # the race, at its worst
         deadline = time.monotonic() + 30
@@ -113,7 +113,7 @@ def test_a_graph_written_ahead_is_no_stored_version_for_references(
             time.sleep(0.01)
         return real_gate(store, changed, unchanged, ahead)
 
-    monkeypatch.setattr(build_module, "_gate", gate_once_written)
+    monkeypatch.setattr(build_module, "judge", gate_once_written)
     monkeypatch.setattr(build_module, "WRITE_ALONGSIDE", True)
     with open_store(str(tmp_path / "store")) as store:
         reports = {Path(r.source).stem: r for r in build(store, data)}
