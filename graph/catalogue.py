@@ -11,9 +11,13 @@ The header is YAML in comment lines, so each file stays a valid SPARQL query::
     #+ labels: {member: name}
     #+ tags: [clusters, members]
 
-A parameter binds the projected variable of the same name by a trailing ``VALUES`` clause
-(:func:`nbkg.graph.sparql.with_values`), so it filters the answer rows. :func:`bind` turns
-the text a visitor typed into the RDF term the parameter's type asks for:
+A parameter binds the projected variable of the same name
+(:func:`nbkg.graph.sparql.with_values`), so it filters the answer rows: in the query's slot
+for it, an inline ``VALUES ?name { UNDEF }`` where the variable is bound before any
+grouping, else by a trailing ``VALUES`` clause. From a slot the engine starts from the
+value; a trailing clause joins after grouping, when the whole answer has been computed.
+A slot must name a parameter. :func:`bind` turns the text a visitor typed into the RDF
+term the parameter's type asks for:
 
 ==========  ===================================================================
 type        accepted text and the term it becomes
@@ -60,6 +64,7 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _MAX_LENGTH = 2000
+_SLOT = re.compile(r"\bVALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
 
 
 class ParamError(ValueError):
@@ -119,6 +124,11 @@ def parse(name: str, text: str) -> CannedQuery:
     labels = meta.get("labels") or {}
     if not isinstance(labels, dict):
         raise ValueError(f"queries/{name}.rq: labels must map a column to its label column")
+    stray = set(_SLOT.findall(text)) - {p.name for p in params}
+    if stray:
+        raise ValueError(
+            f"queries/{name}.rq: a VALUES slot names no parameter: ?{', ?'.join(sorted(stray))}"
+        )
     return CannedQuery(
         name,
         str(meta["title"]),

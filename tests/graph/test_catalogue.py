@@ -76,11 +76,12 @@ def test_sparql_is_the_text_without_its_header() -> None:
         ("#+ title: t\n#+ params:\n#+   - type: iri\n", "bad parameter"),
         ("#+ title: t\n#+ params:\n#+   - name: x\n#+   - name: x\n", "declared twice"),
         ("#+ title: t\n#+ labels: [a, b]\n", "labels"),
+        ("#+ title: t\n#+ params:\n#+   - name: x\n", "VALUES slot names no parameter: ?y"),
     ],
 )
 def test_a_bad_header_names_the_file(header: str, complaint: str) -> None:
     with pytest.raises(ValueError, match="queries/broken.rq") as err:
-        parse("broken", header + "SELECT * {}")
+        parse("broken", header + "SELECT * { VALUES ?x { UNDEF } VALUES ?y { UNDEF } }")
     assert complaint in str(err.value)
 
 

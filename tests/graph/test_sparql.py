@@ -65,6 +65,53 @@ def test_several_bindings_share_one_row() -> None:
     assert [str(v) for v in prepareQuery(text).algebra["PV"]] == ["s"]
 
 
+SLOTTED = """SELECT ?s (COUNT(?o) AS ?n) WHERE {
+  VALUES ?s { UNDEF }
+  ?s ?p ?o
+} GROUP BY ?s"""
+TRIPLES = [
+    ("http://example.org/a", "http://example.org/p", ox.Literal("1")),
+    ("http://example.org/a", "http://example.org/p", ox.Literal("2")),
+    ("http://example.org/b", "http://example.org/p", ox.Literal("3")),
+]
+
+
+def test_a_slot_takes_the_binding_in_place_of_a_trailing_clause() -> None:
+    text = with_values(SLOTTED, {"s": URIRef("http://example.org/a")})
+    assert "VALUES ?s { <http://example.org/a> }" in text
+    assert "UNDEF" not in text
+    assert not text.rstrip().endswith("}\nVALUES")
+    assert "\nVALUES (" not in text
+    assert run(text, TRIPLES) == ["http://example.org/a"]
+
+
+def test_an_unbound_slot_leaves_every_row() -> None:
+    assert sorted(run(SLOTTED, TRIPLES)) == ["http://example.org/a", "http://example.org/b"]
+
+
+def test_a_slot_filters_the_same_rows_as_a_trailing_clause() -> None:
+    plain = SLOTTED.replace("VALUES ?s { UNDEF }", "")
+    for iri in ("http://example.org/a", "http://example.org/b", "http://example.org/none"):
+        term = URIRef(iri)
+        assert run(with_values(SLOTTED, {"s": term}), TRIPLES) == run(
+            with_values(plain, {"s": term}), TRIPLES
+        )
+
+
+def test_a_binding_without_a_slot_still_trails() -> None:
+    text = with_values(SLOTTED, {"o": Literal("1"), "s": URIRef("http://example.org/a")})
+    assert "VALUES ?s { <http://example.org/a> }" in text
+    assert text.endswith('VALUES (?o) { ("1") }')
+
+
+def test_a_hostile_value_in_a_slot_stays_one_literal() -> None:
+    text = with_values(SLOTTED.replace("?s { UNDEF }", "?o { UNDEF }"), {"o": Literal(HOSTILE)})
+    prepareQuery(text)
+    assert run(
+        text, TRIPLES + [("http://example.org/c", "http://example.org/p", ox.Literal(HOSTILE))]
+    ) == ["http://example.org/c"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
