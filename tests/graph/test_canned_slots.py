@@ -27,7 +27,14 @@ def store(built_store: Path):
 
 
 def _rows(store: OxigraphStore, sparql: str) -> list[str]:
-    return sorted(store.query(sparql, "tsv").decode("utf-8").splitlines())
+    """The answer's lines in order, each GROUP_CONCAT list too (SPARQL leaves both open)."""
+    lines = store.query(sparql, "tsv").decode("utf-8").splitlines()
+    return sorted("\t".join(_unordered(cell) for cell in line.split("\t")) for line in lines)
+
+
+def _unordered(cell: str) -> str:
+    text = cell[1:-1] if len(cell) > 1 and cell[0] == cell[-1] == '"' else cell
+    return "; ".join(sorted(text.split("; "))) if "; " in text else cell
 
 
 def _without_slots(query: CannedQuery) -> str:
