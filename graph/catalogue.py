@@ -51,6 +51,7 @@ from rdflib import Literal, Node, URIRef
 from rdflib.namespace import XSD
 
 from nbkg.graph.namespace import ID, PREFIXES, SLUG
+from nbkg.graph.sparql import slots
 
 TYPES = ("iri", "string", "integer", "decimal", "date", "year", "language")
 #: Request arguments the web surface keeps for itself; no parameter may take these names.
@@ -64,7 +65,6 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _MAX_LENGTH = 2000
-_SLOT = re.compile(r"\bVALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
 
 
 class ParamError(ValueError):
@@ -124,7 +124,7 @@ def parse(name: str, text: str) -> CannedQuery:
     labels = meta.get("labels") or {}
     if not isinstance(labels, dict):
         raise ValueError(f"queries/{name}.rq: labels must map a column to its label column")
-    stray = set(_SLOT.findall(text)) - {p.name for p in params}
+    stray = set(slots(text)) - {p.name for p in params}
     if stray:
         raise ValueError(
             f"queries/{name}.rq: a VALUES slot names no parameter: ?{', ?'.join(sorted(stray))}"

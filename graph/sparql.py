@@ -33,13 +33,16 @@ def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     """
     if not bindings:
         return sparql
-    trailing: dict[str, Node] = {}
-    for name, term in bindings.items():
-        slot = re.compile(rf"\bVALUES\s+\?{re.escape(name)}\s*\{{\s*UNDEF\s*\}}", re.IGNORECASE)
-        value = f"VALUES {Variable(name).n3()} {{ {term_text(name, term)} }}"
-        sparql, filled = slot.subn(lambda _, value=value: value, sparql)
-        if not filled:
-            trailing[name] = term
+    filled = set(slots(sparql)) & set(bindings)
+
+    def fill(slot: re.Match[str]) -> str:
+        name = slot.group(1)
+        if name not in filled:
+            return slot.group(0)
+        return f"VALUES {Variable(name).n3()} {{ {term_text(name, bindings[name])} }}"
+
+    sparql = _SLOT.sub(fill, sparql)
+    trailing = {name: term for name, term in bindings.items() if name not in filled}
     if not trailing:
         return sparql
     names = " ".join(Variable(name).n3() for name in trailing)
@@ -47,6 +50,16 @@ def with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
 
 
+def slots(sparql: str) -> list[str]:
+    """The variables the query has a ``VALUES ?name { UNDEF }`` slot for, in order.
+
+    >>> slots("SELECT * { VALUES ?cluster { UNDEF } VALUES ?role {UNDEF} ?m ?p ?o }")
+    ['cluster', 'role']
+    """
+    return _SLOT.findall(sparql)
+
+
+_SLOT = re.compile(r"\bVALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}", re.IGNORECASE)
 _ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 

@@ -12,11 +12,11 @@ from rdflib import URIRef
 
 from nbkg.graph.catalogue import CannedQuery, catalogue
 from nbkg.graph.oxigraph_store import OxigraphStore
-from nbkg.graph.sparql import with_values
+from nbkg.graph.sparql import slots, with_values
 
 SLOT = re.compile(r"\bVALUES\s+\?(\w+)\s*\{\s*UNDEF\s*\}")
 SLOTTED = sorted(
-    (name, param) for name, query in catalogue().items() for param in SLOT.findall(query.sparql)
+    (name, param) for name, query in catalogue().items() for param in slots(query.sparql)
 )
 
 
