@@ -212,7 +212,7 @@ class OxigraphStore(Store):
 
         Each bulk load adds its own sorted files, which later reads have to consult. On the
         benchmark's stores, the canned queries took 27 to 79 times as long at ten million
-        triples as at one million before compaction, and 10 to 21 times after.
+        triples as at one million before compaction, and 10 to 18 times after.
         """
         self._writable()
         self._store.optimize()
