@@ -24,7 +24,7 @@ from functools import cache
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import RDF, SH
 
-from nbkg.graph import parts
+from nbkg.graph import hubs, parts
 from nbkg.graph.namespace import PREFIXES
 from nbkg.graph.staged import Staged
 from nbkg.ontology import ontology_graph, shapes_graph
@@ -163,7 +163,14 @@ def _turbo_reports(batch: list[Staged], known: dict[URIRef, set[URIRef]]) -> lis
         for iri, found in types.items()
     }
 
-    def validate(part: parts.Part) -> Graph | None:
+    def validate(part: parts.Part) -> list[Graph]:
+        return [
+            report
+            for piece in hubs.divide(part, divisible, most)
+            if (report := validate_piece(piece)) is not None
+        ]
+
+    def validate_piece(part: parts.Part) -> Graph | None:
         data = bytes(part.data)
         part.data.clear()
         data = b"".join(
@@ -176,9 +183,11 @@ def _turbo_reports(batch: list[Staged], known: dict[URIRef, set[URIRef]]) -> lis
         )
         return None if conforms else report
 
+    most = hubs.MOST_VALUES
+    divisible = _divisible(most)
     split = parts.split(batch)
     with ThreadPoolExecutor(VALIDATING_THREADS) as pool:
-        return [report for report in pool.map(validate, split) if report is not None]
+        return [report for found in pool.map(validate, split) for report in found]
 
 
 #: Parts validated at once: the engine runs outside the interpreter lock, one core each.
@@ -215,6 +224,11 @@ codecs.register_error(_UCHAR, _uchar)
 @cache
 def _ontology_ntriples() -> bytes:
     return ontology_graph().serialize(format="nt", encoding="utf-8")
+
+
+@cache
+def _divisible(most: int) -> frozenset[bytes]:
+    return hubs.divisible_predicates(shapes_graph(), most)
 
 
 @cache

@@ -104,14 +104,19 @@ def split(batch: list[Staged], size: int | None = None) -> list[Part]:
     parts = [Part(bytearray(), 0, set()) for _ in range(count)]
     for staged in batch:
         for line in ntriples_lines(staged.ntriples.data):
-            part = parts[_index(_anchor(subject_term(line), holder), count)]
-            part.data += line
-            part.data += b"\n"
-            part.triples += 1
-            value = object_term(line)
-            if value.startswith(b"<") and b'"' not in value and predicate_term(line) != _RDF_TYPE:
-                part.references.add(value)
+            add_line(parts[_index(_anchor(subject_term(line), holder), count)], line)
     return parts
+
+
+def add_line(part: Part, line: bytes, references: bool = True) -> None:
+    """One N-Triples line (without its newline) into the part, with the IRI it refers to."""
+    part.data += line
+    part.data += b"\n"
+    part.triples += 1
+    if references:
+        value = object_term(line)
+        if value.startswith(b"<") and b'"' not in value and predicate_term(line) != _RDF_TYPE:
+            part.references.add(value)
 
 
 def _holders(batch: list[Staged]) -> dict[bytes, bytes]:
