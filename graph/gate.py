@@ -185,7 +185,7 @@ def _turbo_reports(batch: list[Staged], known: dict[URIRef, set[URIRef]]) -> lis
 
     most = hubs.MOST_VALUES
     divisible = _divisible(most)
-    split = parts.split(batch)
+    split = parts.split(batch, crowd=2 * most)
     with ThreadPoolExecutor(VALIDATING_THREADS) as pool:
         return [report for found in pool.map(validate, split) for report in found]
 

@@ -21,15 +21,13 @@ because a SPARQL constraint looks for the triple a link describes.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 from rdflib import Graph, Node, URIRef
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import traverse
 
 from nbkg.graph.parts import Part, add_line
+from nbkg.graph.staged import object_term
 
 #: Values of one predicate that a piece gives one subject, at least (and under twice that).
 #: A subject with fewer than twice as many stays whole. 500 values take 6 ms beyond the
@@ -53,8 +51,7 @@ _SAYING = {
 #: Parameters that compare one predicate's values with another's.
 _PAIRS = {SH[name] for name in "equals disjoint lessThan lessThanOrEquals".split()}
 
-_SUBJECT_PREDICATE = re.compile(rb"^(\S+) (\S+) ", re.M)
-_STATED_PREDICATE = re.compile(rb" <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#predicate> (\S+) ")
+_RDF_PREDICATE = RDF.predicate.n3().encode()
 
 
 def divisible_predicates(shapes: Graph, most: int = MOST_VALUES) -> frozenset[bytes]:
@@ -81,52 +78,64 @@ def divide(part: Part, divisible: frozenset[bytes], most: int = MOST_VALUES) -> 
     The first piece is the part without the hubs' values beyond their first share; each
     other piece holds one more share of every hub that has it, with the hubs' statements
     along other predicates and a first share along the other divided ones. A part without
-    hubs comes back as it is.
+    hubs comes back as it is. Only the part's crowded subjects (see :func:`split`) are
+    looked at, so a part without any costs nothing.
     """
-    data = bytes(part.data)
+    if not part.crowded:
+        return [part]
+    along: dict[tuple[bytes, bytes], dict[bytes, None]] = {}
+    rest: list[bytes] = []
+    stated: set[bytes] = set()
+    for line in bytes(part.data).split(b"\n"):
+        if not line:
+            continue
+        subject, predicate, _ = line.split(b" ", 2)
+        if predicate == _RDF_PREDICATE:
+            stated.add(object_term(line))
+        if subject in part.crowded:
+            along.setdefault((subject, predicate), {})[line] = None
+        else:
+            rest.append(line)
+    # A SPARQL constraint looks for the triple that a reified link describes.
     many = {
         pair
-        for pair, count in Counter(_SUBJECT_PREDICATE.findall(data)).items()
-        if count >= 2 * most and pair[1] in divisible
+        for pair, found in along.items()
+        if len(found) >= 2 * most and pair[1] in divisible and pair[1] not in stated
     }
-    if many:  # a SPARQL constraint looks for the triple that a reified link describes
-        stated = set(_STATED_PREDICATE.findall(data))
-        many = {pair for pair in many if pair[1] not in stated}
     if not many:
         return [part]
     hubs = {subject for subject, _ in many}
-    values: dict[tuple[bytes, bytes], dict[bytes, None]] = {pair: {} for pair in many}
     own: dict[bytes, list[bytes]] = {hub: [] for hub in hubs}
-    rest: list[bytes] = []
-    for line in data.split(b"\n"):
-        if not line:
-            continue
-        pair = tuple(line.split(b" ", 2)[:2])
-        if pair in values:
-            values[pair][line] = None
-        elif pair[0] in hubs:
-            own[pair[0]].append(line)
-        else:
-            rest.append(line)
-    del data
-    shares = {pair: _shares(list(found), most) for pair, found in values.items()}
-    pieces: list[Part] = []
-    for n in range(max(map(len, shares.values()))):
-        piece = Part(bytearray(), 0, set(part.references) if n == 0 else set())
-        for line in rest if n == 0 else ():
-            add_line(piece, line, references=False)
-        for hub in hubs:
-            along = [cut for (subject, _), cut in shares.items() if subject == hub]
-            if n >= max(map(len, along)):
-                continue
-            for line in own[hub]:
-                add_line(piece, line, references=n > 0)
-            for cut in along:
-                for line in cut[n % len(cut)]:
-                    add_line(piece, line, references=n > 0)
-        pieces.append(piece)
+    for (subject, predicate), found in along.items():
+        if (subject, predicate) not in many:
+            (own[subject] if subject in hubs else rest).extend(found)
+    shares = {pair: _shares(list(along[pair]), most) for pair in many}
+    pieces = [_piece(n, part, rest, own, shares) for n in range(max(map(len, shares.values())))]
     part.data.clear()
     return pieces
+
+
+def _piece(
+    n: int,
+    part: Part,
+    rest: list[bytes],
+    own: dict[bytes, list[bytes]],
+    shares: dict[tuple[bytes, bytes], list[list[bytes]]],
+) -> Part:
+    """Piece ``n``: the rest of the part in the first, and share ``n`` of every hub that has it."""
+    piece = Part(bytearray(), 0, set(part.references) if n == 0 else set())
+    for line in rest if n == 0 else ():
+        add_line(piece, line, references=False)
+    for hub, lines in own.items():
+        cuts = [cut for (subject, _), cut in shares.items() if subject == hub]
+        if n >= max(map(len, cuts)):
+            continue
+        for line in lines:
+            add_line(piece, line, references=n > 0)
+        for cut in cuts:
+            for line in cut[n % len(cut)]:
+                add_line(piece, line, references=n > 0)
+    return piece
 
 
 def _shares(lines: list[bytes], most: int) -> list[list[bytes]]:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
@@ -82,6 +82,7 @@ class Part:
     data: bytearray
     triples: int
     references: set[bytes]
+    crowded: set[bytes] = field(default_factory=set)  # subjects with many statements here
 
     def reference_types(self, types: Mapping[bytes, list[bytes]]) -> bytes:
         """``rdf:type referenced:C`` for every typed IRI the part refers to.
@@ -96,15 +97,28 @@ class Part:
         )
 
 
-def split(batch: list[Staged], size: int | None = None) -> list[Part]:
-    """The batch's statements in parts of about ``size`` triples, grouped by subject."""
+def split(batch: list[Staged], size: int | None = None, crowd: int = 0) -> list[Part]:
+    """The batch's statements in parts of about ``size`` triples, grouped by subject.
+
+    With ``crowd``, each part names the subjects that have that many statements or more
+    (:mod:`nbkg.graph.hubs` looks no further; the count is kept by a hash of the subject,
+    so a collision can name one more subject, never one less).
+    """
     total = sum(staged.triples for staged in batch)
     count = max(1, -(-total // (size or PART_TRIPLES)))
     holder = _holders(batch) if count > 1 else {}
     parts = [Part(bytearray(), 0, set()) for _ in range(count)]
+    statements: dict[int, int] = {}
     for staged in batch:
         for line in ntriples_lines(staged.ntriples.data):
-            add_line(parts[_index(_anchor(subject_term(line), holder), count)], line)
+            subject = subject_term(line)
+            part = parts[_index(_anchor(subject, holder), count)]
+            add_line(part, line)
+            if crowd:
+                key = zlib.crc32(subject)
+                statements[key] = seen = statements.get(key, 0) + 1
+                if seen >= crowd:
+                    part.crowded.add(subject)
     return parts
 
 

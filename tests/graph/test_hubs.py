@@ -17,6 +17,8 @@ from rdflib.namespace import PROV, RDF, RDFS, SH
 from verdicts import verdicts
 
 from nbkg.graph import hubs, parts
+from nbkg.graph.staged import Staged
+from nbkg.loaders.base import Extraction, Source
 from nbkg.ontology import shapes_graph
 
 ID = "https://w3id.org/nbkg/id/"
@@ -133,11 +135,9 @@ def test_a_hub_in_pieces_gets_the_verdicts_of_the_whole(
     assert "doc-37>" not in said and "id:no id:no" not in said
 
 
-def _part(graph: Graph) -> parts.Part:
-    part = parts.Part(bytearray(), 0, set())
-    for line in graph.serialize(format="nt", encoding="utf-8").splitlines():
-        if line.strip():
-            parts.add_line(part, line.strip())
+def _part(graph: Graph, most: int = 500) -> parts.Part:
+    source = Source(Path("hub.ttl"), "rdf/hub.ttl", "rdf")
+    (part,) = parts.split([Staged.of(Extraction(source, graph))], crowd=2 * most)
     return part
 
 
@@ -176,8 +176,12 @@ def test_pieces_share_a_hubs_values_and_each_repeats_its_other_statements() -> N
 
 
 def test_a_part_without_hubs_stays_whole() -> None:
-    part = _part(_hub_graph(999))
+    part = _part(_hub_graph(990))  # and a name and a type: under 1,000 statements
+    assert not part.crowded
     assert hubs.divide(part, frozenset({DERIVED}), most=500) == [part]
+    crowded = _part(_hub_graph(990), most=400)
+    assert crowded.crowded == {f"<{ID}hub>".encode()}
+    assert hubs.divide(crowded, frozenset(), most=400) == [crowded]  # not divisible
 
 
 def test_a_predicate_a_link_in_the_part_describes_stays_whole() -> None:
