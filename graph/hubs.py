@@ -16,7 +16,8 @@ judges each value alone, or counts values against a bound below ``most``, which 
 piece and the whole meet alike (each piece holds at least ``most`` values). A predicate
 that a pair or qualified constraint compares, that a complex path passes through, or that
 a SPARQL constraint names stays whole. So do the predicates of reified links in the part,
-because a SPARQL constraint looks for the triple a link describes.
+because a SPARQL constraint looks for the triple a link describes, and a subject's values
+along a predicate when some are blank nodes, whose own statements stay in the first piece.
 """
 
 from __future__ import annotations
@@ -100,7 +101,10 @@ def divide(part: Part, divisible: frozenset[bytes], most: int = MOST_VALUES) -> 
     many = {
         pair
         for pair, found in along.items()
-        if len(found) >= 2 * most and pair[1] in divisible and pair[1] not in stated
+        if len(found) >= 2 * most
+        and pair[1] in divisible
+        and pair[1] not in stated
+        and not any(object_term(line).startswith(b"_:") for line in found)
     }
     if not many:
         return [part]

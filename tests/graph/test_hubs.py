@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SH
 from verdicts import verdicts
 
@@ -189,6 +189,17 @@ def test_a_predicate_a_link_in_the_part_describes_stays_whole() -> None:
     link = URIRef(f"{ID}link")
     graph.add((link, RDF.subject, URIRef(f"{ID}hub")))
     graph.add((link, RDF.predicate, PROV.wasDerivedFrom))
+    part = _part(graph)
+    assert hubs.divide(part, frozenset({DERIVED}), most=500) == [part]
+
+
+def test_values_that_are_blank_nodes_stay_with_their_statements() -> None:
+    graph = _hub_graph(0)
+    hub = URIRef(f"{ID}hub")
+    for n in range(2_000):
+        held = BNode()
+        graph.add((hub, PROV.wasDerivedFrom, held))
+        graph.add((held, RDFS.label, Literal(f"held {n}")))
     part = _part(graph)
     assert hubs.divide(part, frozenset({DERIVED}), most=500) == [part]
 
