@@ -113,8 +113,11 @@ def divide(part: Part, divisible: frozenset[bytes], most: int = MOST_VALUES) -> 
     for (subject, predicate), found in along.items():
         if (subject, predicate) not in many:
             (own[subject] if subject in hubs else rest).extend(found)
-    shares = {pair: _shares(list(along[pair]), most) for pair in many}
-    pieces = [_piece(n, part, rest, own, shares) for n in range(max(map(len, shares.values())))]
+    shares: dict[bytes, list[list[list[bytes]]]] = {hub: [] for hub in hubs}
+    for subject, predicate in many:
+        shares[subject].append(_shares(list(along[subject, predicate]), most))
+    count = max(len(cut) for cuts in shares.values() for cut in cuts)
+    pieces = [_piece(n, part, rest, own, shares) for n in range(count)]
     part.data.clear()
     return pieces
 
@@ -124,17 +127,16 @@ def _piece(
     part: Part,
     rest: list[bytes],
     own: dict[bytes, list[bytes]],
-    shares: dict[tuple[bytes, bytes], list[list[bytes]]],
+    shares: dict[bytes, list[list[list[bytes]]]],
 ) -> Part:
     """Piece ``n``: the rest of the part in the first, and share ``n`` of every hub that has it."""
     piece = Part(bytearray(), 0, set(part.references) if n == 0 else set())
     for line in rest if n == 0 else ():
         add_line(piece, line, references=False)
-    for hub, lines in own.items():
-        cuts = [cut for (subject, _), cut in shares.items() if subject == hub]
+    for hub, cuts in shares.items():
         if n >= max(map(len, cuts)):
             continue
-        for line in lines:
+        for line in own[hub]:
             add_line(piece, line, references=n > 0)
         for cut in cuts:
             for line in cut[n % len(cut)]:
