@@ -54,3 +54,8 @@ def describe_load(
 def graph_digest_query() -> str:
     return """PREFIX nbkg: <https://w3id.org/nbkg/def#>
 SELECT ?digest WHERE { GRAPH ?g { ?g nbkg:gateDigest ?digest } }"""
+
+
+def graph_digests_query() -> str:
+    return """PREFIX nbkg: <https://w3id.org/nbkg/def#>
+SELECT ?g ?digest WHERE { GRAPH ?g { ?g nbkg:gateDigest ?digest } }"""

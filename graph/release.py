@@ -8,8 +8,11 @@
 * ``void.ttl``: the VoID + DCAT description (:mod:`nbkg.graph.void`);
 * ``validation-report.ttl`` and ``validation-report.txt``: the build's gate outcome per
   source (:mod:`nbkg.graph.validation_report`);
+* ``answer-<query>.tsv``: each canned query's answer over the whole graph, every parameter
+  unbound (:mod:`nbkg.graph.release_answers`); left out with ``answers=False``;
 * ``manifest.json``: every file above with its size, SHA-256, media type and, for dumps,
-  the number of statements it holds (counted by parsing the file back), plus the sources.
+  the number of statements it holds (counted by parsing the file back), plus the sources
+  and the state of the graph the release was written from (:mod:`nbkg.graph.state`).
 
 Every file is first written under a temporary name and renamed into place once all are
 ready, the manifest last; readers see whole files, never half-written ones.
@@ -29,9 +32,10 @@ from typing import Any
 import pyoxigraph as ox
 
 import nbkg
-from nbkg.graph import formats
+from nbkg.graph import formats, release_answers
 from nbkg.graph import void as void_description
 from nbkg.graph.build import SourceReport
+from nbkg.graph.state import graph_state
 from nbkg.graph.store import Store
 from nbkg.graph.validation_report import (
     accepted,
@@ -78,11 +82,14 @@ def write_release(
     folder: str | Path,
     reports: Sequence[SourceReport] | None = None,
     built_at: datetime | None = None,
+    *,
+    answers: bool = True,
 ) -> dict[str, Any]:
     """Write the release of ``store`` into ``folder``; return its manifest.
 
     Without ``reports`` (a release of a store no build just ran on), each stored source is
-    reported as "stored". ``built_at`` defaults to now.
+    reported as "stored". ``built_at`` defaults to now. ``answers=False`` leaves out the
+    whole-graph answer tables, which take as long as the canned queries do.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,6 +111,11 @@ def write_release(
             ),
             staged.write(REPORT_TXT, report_text(reports, built_at).encode("utf-8")),
         ]
+        tables = (
+            [_table(staged, t) for t in release_answers.whole_graph_answers(store)]
+            if answers
+            else []
+        )
         manifest = {
             "dataset": str(void_description.DATASET),
             "title": void_description.TITLE,
@@ -112,9 +124,10 @@ def write_release(
             "generator": f"nbkg {nbkg.__version__}",
             "triples": stats.triples,
             "graphs": len(stats.graphs),
+            "state": graph_state(store),
             "conforms": all(accepted(r) for r in reports),
             "statuses": statuses(reports),
-            "files": [*(_dump_entry(d) for d in dumps), *others],
+            "files": [*(_dump_entry(d) for d in dumps), *others, *tables],
             "sources": [_source_entry(r) for r in reports],
         }
         text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
@@ -217,6 +230,18 @@ def _dump_entry(dump: void_description.Dump) -> dict[str, Any]:
         "bytes": dump.size,
         "sha256": dump.sha256,
         dump.unit: dump.statements,
+    }
+
+
+def _table(staged: _Staging, table: release_answers.Table) -> dict[str, Any]:
+    entry = staged.write(table.name, table.body, release_answers.MEDIA_TYPE)
+    return {
+        **entry,
+        "kind": release_answers.KIND,
+        "query": table.query,
+        "title": table.title,
+        "rows": table.rows,
+        "seconds": table.seconds,
     }
 
 

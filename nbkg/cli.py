@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 _NO_QUERY = CannedQuery("", "", "", "")
 STORE_HELP = "Store: a directory (embedded Oxigraph) or a SPARQL endpoint URL. [env: NBKG_STORE]"
 store_option = click.option("--store", "store", metavar="PATH|URL", help=STORE_HELP)
+answers_option = click.option(
+    "--answers/--no-answers",
+    default=True,
+    show_default=True,
+    help="Put each canned query's whole-graph answer in the release (as long as they take).",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,7 +80,10 @@ def _print_reports(reports: list[SourceReport]) -> None:
     is_flag=True,
     help="Do not write the release (dumps, VoID, validation report) beside an embedded store.",
 )
-def build_command(store: str | None, data_dir: Path | None, force: bool, no_release: bool) -> None:
+@answers_option
+def build_command(
+    store: str | None, data_dir: Path | None, force: bool, no_release: bool, answers: bool
+) -> None:
     """Load every source through the SHACL gate into the store.
 
     A source that breaks a constraint is rejected whole and its previous version stays.
@@ -82,14 +91,16 @@ def build_command(store: str | None, data_dir: Path | None, force: bool, no_rele
     report) is then written to STORE.release beside it; for a remote store use
     `nbkg export --release DIR`.
     """
-    reports, folder, manifest = _build_and_release(store, data_dir, force, not no_release)
+    reports, folder, manifest = _build_and_release(
+        store, data_dir, force, not no_release, answers=answers
+    )
     _report_build(reports, store, folder, manifest)
     if any(not r.ok for r in reports):
         sys.exit(1)
 
 
 def _build_and_release(
-    store: str | None, data_dir: Path | None, force: bool, release: bool
+    store: str | None, data_dir: Path | None, force: bool, release: bool, *, answers: bool = True
 ) -> tuple[list[SourceReport], Path | None, dict | None]:
     """Build, then (embedded stores) write the release beside the store."""
     built_at = datetime.now(timezone.utc)
@@ -103,7 +114,7 @@ def _build_and_release(
             folder = release_folder(opened.location)
             try:
                 with build_lock(opened):
-                    manifest = write_release(opened, folder, reports, built_at)
+                    manifest = write_release(opened, folder, reports, built_at, answers=answers)
             except (StoreError, OSError) as err:
                 raise click.ClickException(f"the release was not written: {err}") from None
     return reports, folder, manifest
@@ -127,7 +138,11 @@ def _report_build(
 def _release_summary(manifest: dict) -> str:
     dumps = [f for f in manifest["files"] if f.get("kind") == "dump"]
     size = sum(f["bytes"] for f in dumps)
-    return f"{len(dumps)} dumps, {manifest['triples']} triples, {size} bytes compressed"
+    tables = sum(f.get("kind") == "answer" for f in manifest["files"])
+    return (
+        f"{len(dumps)} dumps, {manifest['triples']} triples, {size} bytes compressed, "
+        f"{tables} answer tables"
+    )
 
 
 @main.command("validate")
@@ -262,15 +277,18 @@ def _canned(name: str) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the whole release (compressed dumps, VoID, report, manifest) into this folder.",
 )
+@answers_option
 @store_option
-def export_command(fmt: str, output: Path | None, release: Path | None, store: str | None) -> None:
+def export_command(
+    fmt: str, output: Path | None, release: Path | None, answers: bool, store: str | None
+) -> None:
     """Dump the whole graph, or write a release of it (--release DIR)."""
     if release and output:
         raise click.UsageError("give either --output or --release, not both")
     with _open(store, read_only=True) as opened:
         if release:
             try:
-                manifest = write_release(opened, release)
+                manifest = write_release(opened, release, answers=answers)
             except (StoreError, OSError) as err:
                 raise click.ClickException(f"the release was not written: {err}") from None
             click.echo(f"release: {release} ({_release_summary(manifest)})", err=True)

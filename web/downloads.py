@@ -31,7 +31,7 @@ from flask import (
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, XSD
 
-from nbkg.graph import release, void
+from nbkg.graph import release, release_answers, void
 from nbkg.graph.namespace import PREFIXES, VOID
 from nbkg.graph.store import is_remote
 from nbkg.web import negotiation
@@ -56,7 +56,8 @@ def index() -> str:
         manifest=manifest,
         missing=_missing(),
         dumps=[f for f in files if f.get("kind") == "dump"],
-        others=[f for f in files if f.get("kind") != "dump"],
+        answers=[f for f in files if f.get("kind") == release_answers.KIND],
+        others=[f for f in files if f.get("kind") not in ("dump", release_answers.KIND)],
         licence_link=_web_link(manifest.get("license") if manifest else None),
         licence_name=_licence_name(manifest.get("license") if manifest else None),
     )

@@ -27,6 +27,7 @@ from nbkg.web import negotiation
 from nbkg.web.backend import get_pool
 from nbkg.web.pool import Job, PoolBusyError, QueryTimeoutError
 from nbkg.web.sparql import problem, with_counts
+from nbkg.web.stored_answers import Stored, stored_answer
 
 bp = Blueprint("queries", __name__)
 
@@ -78,8 +79,11 @@ def show(name: str) -> Response | str | tuple[str, int]:
     given = {p.name: request.args[p.name] for p in query.params if p.name in request.args}
     page = _Page(query, given)
     try:
-        page.sparql = _prepare(query, given)
-        result = _run(page.sparql, "json" if html else fmt)
+        bindings = _bindings(query, given)
+        page.sparql = _prepare(query, bindings)
+        # nothing bound: the whole-graph report, which the release may hold ready
+        page.stored = None if bindings else stored_answer(base, "json" if html else fmt, _cap())
+        result = page.stored.answer if page.stored else _run(page.sparql, "json" if html else fmt)
     except RequestFailedError as err:
         if html:
             page.error = err
@@ -90,6 +94,8 @@ def show(name: str) -> Response | str | tuple[str, int]:
     else:
         page.table = _table(query, json.loads(result.body))
         response = Response(render_template("queries/show.html", page=page, answer=result))
+    if page.stored:
+        response.headers["NBKG-Answer-From"] = f"release built {page.stored.built}"
     return _with_counts(response, result)
 
 
@@ -124,9 +130,8 @@ def _wants_data(choices: tuple[str, ...]) -> bool:
     return best != "text/html"
 
 
-def _prepare(query: CannedQuery, given: dict[str, str]) -> str:
+def _prepare(query: CannedQuery, bindings: dict[str, Any]) -> str:
     """The query text with the visitor's values bound; RequestFailedError names a bad one."""
-    bindings = _bindings(query, given)
     try:
         return with_values(query.sparql, bindings)
     except ValueError as err:
@@ -146,10 +151,13 @@ def _bindings(query: CannedQuery, given: dict[str, str]) -> dict[str, Any]:
         raise RequestFailedError(400, str(err), err.param, err.reason) from None
 
 
+def _cap() -> int:
+    return int(current_app.config["ROW_CAP"])
+
+
 def _run(sparql: str, fmt: str) -> Any:
-    cap = int(current_app.config["ROW_CAP"])
     try:
-        return get_pool().run(Job(sparql, fmt, cap))
+        return get_pool().run(Job(sparql, fmt, _cap()))
     except QueryError as err:
         raise RequestFailedError(500, f"the canned query failed: {err}") from None
     except (QueryTimeoutError, PoolBusyError) as err:
@@ -231,6 +239,7 @@ class _Page:
         self.sparql: str | None = None
         self.error: RequestFailedError | None = None
         self.table: Table | None = None
+        self.stored: Stored | None = None  # the answer came from the release
         self.fields = [
             Field(
                 p.name,

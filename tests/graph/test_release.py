@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, RDF, SH, XSD
 
 from nbkg.cli import main
 from nbkg.graph.build import build
+from nbkg.graph.catalogue import catalogue
 from nbkg.graph.namespace import NBKG, VOID
 from nbkg.graph.release import (
     MANIFEST,
@@ -31,6 +32,7 @@ from nbkg.graph.release import (
     release_folder,
     write_release,
 )
+from nbkg.graph.release_answers import file_name
 from nbkg.graph.sparql import term_text
 from nbkg.graph.store import open_store
 from nbkg.graph.void import DATASET, DCAT, LICENCE, SPDX
@@ -90,7 +92,8 @@ def count(store_path: Path, sparql: str, term: URIRef | None = None) -> int:
 
 def test_release_has_every_file(folder: Path, manifest: dict) -> None:
     names = {f["name"] for f in manifest["files"]}
-    assert names == {*PARSE, VOID_FILE, REPORT_TTL, REPORT_TXT}
+    answers = {file_name(name) for name in catalogue()}
+    assert names == {*PARSE, VOID_FILE, REPORT_TTL, REPORT_TXT, *answers}
     assert {p.name for p in folder.iterdir()} == {*names, MANIFEST}  # no temporary leftovers
 
 

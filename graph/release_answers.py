@@ -1,0 +1,51 @@
+"""The release's answer tables: every canned query's whole-graph answer, computed once.
+
+At ten million triples the whole-graph reports take from seconds to minutes each
+(``cluster-members`` two and a half), past any web request's patience, and their cost
+grows faster than the graph (``bench/report/10m.md``). The release is written once per
+build, so it is where such an answer can be paid for: each canned query runs with every
+parameter unbound, and its answer is kept as SPARQL results TSV, the one results format
+that keeps each term's kind and reads back row by row. The web serves a table in place of
+the query only while the store still holds the graph it was computed from
+(:func:`nbkg.graph.state.graph_state`, recorded in the manifest).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from nbkg.graph.catalogue import catalogue
+from nbkg.graph.store import Store
+
+KIND = "answer"
+MEDIA_TYPE = "text/tab-separated-values"
+
+
+@dataclass(frozen=True)
+class Table:
+    query: str
+    title: str
+    body: bytes
+    rows: int
+    seconds: float
+
+    @property
+    def name(self) -> str:
+        return file_name(self.query)
+
+
+def file_name(query: str) -> str:
+    """The release file that holds a canned query's whole-graph answer."""
+    return f"answer-{query}.tsv"
+
+
+def whole_graph_answers(store: Store) -> Iterator[Table]:
+    """Each canned query answered over the whole graph, in name order."""
+    for name, query in catalogue().items():
+        started = time.perf_counter()
+        body = store.query(query.sparql, "tsv")
+        seconds = time.perf_counter() - started
+        # SPARQL TSV escapes line breaks inside terms: one line per row, after the header
+        yield Table(name, query.title, body, body.count(b"\n") - 1, round(seconds, 3))

@@ -1,0 +1,190 @@
+"""Whole-graph answers served from the release: the same answer as running the query, only
+while the store holds the graph they were computed from, and never a wrong one when the
+release is stale or broken."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from nbkg.graph.catalogue import catalogue
+from nbkg.graph.release import MANIFEST, release_folder
+from nbkg.graph.release_answers import file_name
+from nbkg.graph.store import open_store
+from nbkg.web import create_app
+
+HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
+CAP = 400
+FROM = "NBKG-Answer-From"
+NAMES = sorted(catalogue())
+#: A made-up answer for member-counts: a row no query over the data could give.
+PLANTED = b'?cluster\t?name\t?count\n<https://w3id.org/nbkg/id/planted>\t"Planted"\t"7"\n'
+
+
+def unbound(name: str, suffix: str = ".json") -> str:
+    """The query's URL with every parameter given empty: the whole-graph report."""
+    params = "&".join(f"{p.name}=" for p in catalogue()[name].params)
+    return f"/queries/{name}{suffix}" + (f"?{params}" if params else "")
+
+
+@pytest.fixture(scope="module")
+def shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shelf")
+
+
+@pytest.fixture(scope="module")
+def shelf_app(built_store: Path, shelf: Path) -> Iterator[Flask]:
+    application = create_app(
+        {
+            "TESTING": True,
+            "STORE": str(built_store),
+            "DOWNLOADS": str(shelf / "release"),
+            "QUERY_WORKERS": 1,
+            "ROW_CAP": CAP,
+        }
+    )
+    yield application
+    application.extensions["nbkg"].close()
+
+
+@pytest.fixture
+def release(shelf_app: Flask, shelf: Path, built_store: Path) -> Iterator[Path]:
+    """A fresh copy of the built release, for one test to change."""
+    folder = shelf / "release"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(release_folder(built_store), folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def client(shelf_app: Flask, release: Path) -> FlaskClient:
+    return shelf_app.test_client()
+
+
+def live(built_store: Path, name: str) -> dict:
+    """The answer of running the query, cut at the same cap."""
+    with open_store(str(built_store), read_only=True) as store:
+        return json.loads(store.run(catalogue()[name].sparql, "json", limit=CAP).body)
+
+
+def edit_manifest(folder: Path, change) -> None:  # noqa: ANN001
+    path = folder / MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_release_answers_as_the_query_does(
+    client: FlaskClient, built_store: Path, name: str
+) -> None:
+    response = client.get(unbound(name))
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers[FROM].startswith("release built ")
+    assert response.get_json(force=True) == live(built_store, name)
+
+
+def test_cap_and_formats_hold_for_a_stored_answer(client: FlaskClient) -> None:
+    response = client.get(unbound("entity-names"))
+    assert response.headers[FROM]
+    assert response.headers["NBKG-Truncated"] == "true"
+    assert response.headers["NBKG-Rows"] == str(CAP)
+    csv_answer = client.get(unbound("member-counts", ".csv"))
+    assert csv_answer.mimetype == "text/csv"
+    assert csv_answer.get_data(as_text=True).startswith("cluster,name,count")
+    xml = client.get(unbound("member-counts", ".xml"))
+    assert xml.headers[FROM] and b"<sparql" in xml.data
+
+
+def test_a_planted_table_is_what_is_served(client: FlaskClient, release: Path) -> None:
+    """The answer really comes from the file (a test that compared equal answers only
+    would pass just as well if the query ran)."""
+    (release / file_name("member-counts")).write_bytes(PLANTED)
+    rows = client.get(unbound("member-counts")).get_json(force=True)["results"]["bindings"]
+    assert [r["name"]["value"] for r in rows] == ["Planted"]
+
+
+def test_a_bound_parameter_runs_the_query(client: FlaskClient, release: Path) -> None:
+    (release / file_name("member-counts")).write_bytes(PLANTED)
+    for url in ("/queries/member-counts.json?cluster=id:woodworks", "/queries/members-by-role"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert FROM not in response.headers
+        assert "Planted" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda m: m.update(state="0" * 64),
+        lambda m: m.pop("state"),
+        lambda m: m.update(files=[f for f in m["files"] if f["kind"] != "answer"]),
+        lambda m: [f.update(name="../store") for f in m["files"] if f.get("kind") == "answer"],
+    ],
+    ids=["another-graph", "no-state", "not-listed", "outside-the-folder"],
+)
+def test_a_table_not_for_this_graph_is_not_used(
+    client: FlaskClient, release: Path, built_store: Path, spoil
+) -> None:  # noqa: ANN001
+    (release / file_name("member-counts")).write_bytes(PLANTED)
+    edit_manifest(release, spoil)
+    response = client.get(unbound("member-counts"))
+    assert response.status_code == 200
+    assert FROM not in response.headers
+    assert response.get_json(force=True) == live(built_store, "member-counts")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"not a results table\x00\xff", b'?cluster\t?name\n<unterminated\t"x"\n', None],
+    ids=["garbage", "bad-term", "missing"],
+)
+def test_a_broken_table_runs_the_query_and_says_why_in_the_log(
+    client: FlaskClient,
+    release: Path,
+    built_store: Path,
+    caplog: pytest.LogCaptureFixture,
+    damage: bytes | None,
+) -> None:
+    path = release / file_name("member-counts")
+    if damage is None:
+        path.unlink()
+    else:
+        path.write_bytes(damage)
+    with caplog.at_level(logging.WARNING):
+        response = client.get(unbound("member-counts"))
+    assert response.status_code == 200
+    assert FROM not in response.headers
+    assert response.get_json(force=True) == live(built_store, "member-counts")
+    if damage is not None:
+        assert file_name("member-counts") in caplog.text
+
+
+def test_the_page_says_where_the_answer_comes_from(client: FlaskClient) -> None:
+    page = client.get(unbound("cluster-members", ""), headers=HTML)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    link = f"/downloads/{file_name('cluster-members')}"
+    assert "when the release was written" in text and f'href="{link}"' in text
+    table = client.get(link)
+    assert table.status_code == 200 and table.mimetype == "text/tab-separated-values"
+    assert table.data.startswith(b"?cluster\t")
+    table.close()
+    bound = client.get("/queries/cluster-members?cluster=id:woodworks", headers=HTML)
+    assert "when the release was written" not in bound.get_data(as_text=True)
+
+
+def test_the_downloads_page_lists_the_tables(client: FlaskClient) -> None:
+    text = client.get("/downloads").get_data(as_text=True)
+    assert "Answer tables" in text
+    for name in NAMES:
+        assert f'href="/downloads/{file_name(name)}"' in text
+        assert f'href="/queries/{name}"' in text

@@ -1,0 +1,95 @@
+"""A canned query's whole-graph answer read from the release, in place of running it.
+
+With every parameter unbound, a canned query is a report over the whole graph: at ten
+million triples several of them outlast the query time limit. The release holds each one's
+answer, computed when the release was written (:mod:`nbkg.graph.release_answers`). It
+stands in for the query only while the store holds the very graph it was computed from
+(the manifest's ``state`` against :func:`nbkg.graph.state.graph_state`); otherwise, and
+when the file cannot be read, the query runs as before, so a stale or broken release
+costs time, never a wrong answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from flask import current_app
+
+from nbkg.graph import release, release_answers
+from nbkg.graph.answers import Answer, oxigraph_solutions_answer
+from nbkg.graph.state import graph_state
+from nbkg.graph.store import StoreError, is_remote
+from nbkg.web.backend import get_backend
+
+_STATE = "nbkg.stored_answers.state"  # app.extensions key: the embedded store's state
+
+
+@dataclass(frozen=True)
+class Stored:
+    answer: Answer
+    file: str  # the release file, for the download link
+    built: str  # when the release was written
+
+
+def stored_answer(query: str, fmt: str, cap: int) -> Stored | None:
+    """The release's answer to ``query`` with no parameter bound, in ``fmt`` and cut at
+    ``cap`` rows; None when the release has none for the store as it is now."""
+    folder = get_backend().downloads
+    manifest = release.read_manifest(folder) if folder is not None else None
+    if folder is None or manifest is None:
+        return None
+    entry = _entry(manifest, query)
+    if entry is None or manifest.get("state") != _state():
+        return None
+    path = _inside(folder, str(entry["name"]))
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            solutions = ox.parse_query_results(handle, ox.QueryResultsFormat.TSV)
+            answer = oxigraph_solutions_answer(solutions, fmt, cap)  # type: ignore[arg-type]
+    except (OSError, SyntaxError, ValueError) as err:
+        current_app.logger.warning("release answer %s unreadable, running the query: %s", path, err)
+        return None
+    return Stored(answer, path.name, str(manifest.get("built", "")))
+
+
+def _entry(manifest: dict[str, Any], query: str) -> dict[str, Any] | None:
+    for entry in manifest["files"]:
+        if (
+            isinstance(entry, dict)
+            and entry.get("kind") == release_answers.KIND
+            and entry.get("query") == query
+            and entry.get("name") == release_answers.file_name(query)
+        ):
+            return entry
+    return None
+
+
+def _inside(folder: Path, name: str) -> Path | None:
+    """The file ``name`` directly in ``folder``, a regular file, no link leading out."""
+    root = folder.resolve()
+    path = (folder / name).resolve()
+    if path.parent != root or not path.is_file():
+        return None
+    return path
+
+
+def _state() -> str | None:
+    """The store's state. An embedded store is opened read-only for the server's lifetime
+    (a build waits for the server to stop), so its state is read once; a server's may
+    change under us, so it is read each time."""
+    store = get_backend().store
+    if not is_remote(store.location) and _STATE in current_app.extensions:
+        return current_app.extensions[_STATE]
+    try:
+        state = graph_state(store)
+    except StoreError as err:
+        current_app.logger.warning("cannot read the store's state: %s", err)
+        return None
+    if not is_remote(store.location):
+        current_app.extensions[_STATE] = state
+    return state
