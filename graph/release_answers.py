@@ -15,7 +15,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
+
+from nbkg.graph.answers import Answer, oxigraph_solutions_answer
 from nbkg.graph.catalogue import catalogue
 from nbkg.graph.store import Store
 
@@ -49,3 +53,14 @@ def whole_graph_answers(store: Store) -> Iterator[Table]:
         seconds = time.perf_counter() - started
         # SPARQL TSV escapes line breaks inside terms: one line per row, after the header
         yield Table(name, query.title, body, body.count(b"\n") - 1, round(seconds, 3))
+
+
+def read_answer(path: Path, fmt: str, cap: int | None) -> Answer:
+    """A stored table as an answer in ``fmt``, cut at ``cap`` rows: only the rows kept are
+    read, so serving costs the same at any size of the graph. OSError, SyntaxError or
+    ValueError when the file is missing or not a results table."""
+    with path.open("rb") as handle:
+        solutions = ox.parse_query_results(handle, ox.QueryResultsFormat.TSV)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise ValueError(f"{path}: not a table of solutions")
+        return oxigraph_solutions_answer(solutions, fmt, cap)

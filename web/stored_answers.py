@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyoxigraph as ox
 from flask import current_app
 
 from nbkg.graph import release, release_answers
-from nbkg.graph.answers import Answer, oxigraph_solutions_answer
+from nbkg.graph.answers import Answer
 from nbkg.graph.state import graph_state
 from nbkg.graph.store import StoreError, is_remote
 from nbkg.web.backend import get_backend
@@ -48,9 +47,7 @@ def stored_answer(query: str, fmt: str, cap: int) -> Stored | None:
     if path is None:
         return None
     try:
-        with path.open("rb") as handle:
-            solutions = ox.parse_query_results(handle, ox.QueryResultsFormat.TSV)
-            answer = oxigraph_solutions_answer(solutions, fmt, cap)  # type: ignore[arg-type]
+        answer = release_answers.read_answer(path, fmt, cap)
     except (OSError, SyntaxError, ValueError) as err:
         current_app.logger.warning("release answer %s unreadable, running the query: %s", path, err)
         return None
