@@ -370,6 +370,8 @@ class _SlowPool:
 
 def test_a_timeout_is_503(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("nbkg.web.queries.get_pool", lambda: _SlowPool())
+    # no release table to answer from, as for a stale release or a remote store
+    monkeypatch.setattr("nbkg.web.queries.stored_answer", lambda *args: None)
     data = client.get("/queries/cluster-members.json")
     assert data.status_code == 503
     assert data.headers["Retry-After"]
