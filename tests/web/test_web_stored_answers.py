@@ -207,13 +207,13 @@ def test_the_page_says_where_the_answer_comes_from(client: FlaskClient) -> None:
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     link = f"/downloads/{file_name('cluster-members')}"
-    assert "when the release was written" in text and f'href="{link}"' in text
+    assert "Read from this query's whole-graph answer" in text and f'href="{link}"' in text
     table = client.get(link)
     assert table.status_code == 200 and table.mimetype == "text/tab-separated-values"
     assert table.data.startswith(b"?cluster\t")
     table.close()
     bound = client.get("/queries/cluster-members?cluster=id:woodworks", headers=HTML)
-    assert "when the release was written" in bound.get_data(as_text=True)
+    assert "Read from this query's whole-graph answer" in bound.get_data(as_text=True)
 
 
 def test_the_downloads_page_lists_the_tables(client: FlaskClient) -> None:
