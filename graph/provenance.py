@@ -52,10 +52,6 @@ def describe_load(
 
 
 def graph_digest_query() -> str:
-    return """PREFIX nbkg: <https://w3id.org/nbkg/def#>
-SELECT ?digest WHERE { GRAPH ?g { ?g nbkg:gateDigest ?digest } }"""
-
-
-def graph_digests_query() -> str:
+    """Each loaded graph with the digest its gate judged; bind ``?g`` for one graph."""
     return """PREFIX nbkg: <https://w3id.org/nbkg/def#>
 SELECT ?g ?digest WHERE { GRAPH ?g { ?g nbkg:gateDigest ?digest } }"""

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 
-from nbkg.graph.provenance import graph_digests_query
+from nbkg.graph.provenance import graph_digest_query
 from nbkg.graph.store import Store
 
 
 def graph_state(store: Store) -> str:
     """A SHA-256 over the store's named graphs and their gate digests."""
-    pairs = sorted(f"{row['g']}\t{row['digest']}\n" for row in store.select(graph_digests_query()))
+    pairs = sorted(f"{row['g']}\t{row['digest']}\n" for row in store.select(graph_digest_query()))
     return hashlib.sha256("".join(pairs).encode("utf-8")).hexdigest()
