@@ -149,6 +149,17 @@ def read_manifest(folder: str | Path | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("files"), list) else None
 
 
+def file_in(folder: Path, name: str) -> Path | None:
+    """The regular file ``name`` directly in ``folder``, resolved; None for anything else
+    (``..``, absolute paths, subfolders, links leading out), so a name read from a
+    manifest can open nothing outside the release."""
+    root = folder.resolve()
+    path = (folder / name).resolve()
+    if not path.is_relative_to(root) or path.parent != root or not path.is_file():
+        return None
+    return path
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

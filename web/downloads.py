@@ -88,15 +88,14 @@ def file(name: str) -> Response:
         entry = listed[name]
     else:
         abort(404)
-    root = folder.resolve()
-    path = (folder / name).resolve()
-    if not path.is_relative_to(root) or path.parent != root or not path.is_file():
+    path = release.file_in(folder, name)
+    if path is None:
         abort(404)
     compressed = entry.get("encoding") == "gzip"
     mimetype = "application/gzip" if compressed else _with_charset(str(entry["media_type"]))
     # send_from_directory joins with safe_join: a second check on the name
     return send_from_directory(
-        root, path.name, mimetype=mimetype, as_attachment=compressed, max_age=300
+        path.parent, path.name, mimetype=mimetype, as_attachment=compressed, max_age=300
     )
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import current_app
@@ -57,7 +56,7 @@ def stored_answer(query: str, bindings: Mapping[str, Node], fmt: str, cap: int) 
         return None
     if manifest.get("state") != _state():
         return None
-    path = _inside(folder, str(entry["name"]))
+    path = release.file_in(folder, str(entry["name"]))
     if path is None:
         return None
     try:
@@ -85,15 +84,6 @@ def _entry(manifest: dict[str, Any], query: str) -> dict[str, Any] | None:
 def _scannable(entry: dict[str, Any]) -> bool:
     rows = entry.get("rows")
     return isinstance(rows, int) and rows <= SCAN_MOST
-
-
-def _inside(folder: Path, name: str) -> Path | None:
-    """The file ``name`` directly in ``folder``, a regular file, no link leading out."""
-    root = folder.resolve()
-    path = (folder / name).resolve()
-    if path.parent != root or not path.is_file():
-        return None
-    return path
 
 
 def _state() -> str | None:
