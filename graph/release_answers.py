@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Node
 
-from nbkg.graph.answers import Answer, oxigraph_solutions_answer, solutions_answer, term_json
+from nbkg.graph.answers import Answer, solutions_answer, term_json
 from nbkg.graph.catalogue import catalogue
 from nbkg.graph.sparql import term_text
 from nbkg.graph.store import Store
@@ -72,8 +72,6 @@ def read_answer(
         solutions = ox.parse_query_results(handle, ox.QueryResultsFormat.TSV)
         if not isinstance(solutions, ox.QuerySolutions):
             raise ValueError(f"{path}: not a table of solutions")
-        if not wanted:
-            return oxigraph_solutions_answer(solutions, fmt, cap)
         variables = [v.value for v in solutions.variables]
         missing = set(wanted) - set(variables)
         if missing:
