@@ -8,8 +8,8 @@ otherwise.
 
 Servers differ in what their default graph is. To give every server the same union-of-all-
 graphs semantics, each query names the store's graphs as ``default-graph-uri`` (SPARQL 1.1
-Protocol), unless the query has its own ``FROM``. A server's own bookkeeping graphs (Virtuoso
-keeps a few) are not the store's.
+Protocol; Virtuoso: ``DEFINE`` pragmas), unless the query has its own ``FROM``. A server's
+own bookkeeping graphs (Virtuoso keeps a few) are not the store's (``remote_dataset``).
 
 Virtuoso takes updates at the query endpoint itself and has its Graph Store Protocol at
 ``…/sparql-graph-crud``: when the derived ``…/update`` or ``…/store`` is not there, the next
@@ -31,6 +31,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from http.client import HTTPException, IncompleteRead
 from typing import BinaryIO
 from urllib.error import HTTPError, URLError
 
@@ -42,22 +43,24 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from nbkg.graph import formats
 from nbkg.graph.answers import Answer, boolean_answer, solutions_answer, triples_answer
+from nbkg.graph.remote_dataset import (
+    GRAPHS_WITH_TRIPLES,
+    NAMED_GRAPHS,
+    NO_GRAPH,
+    STAGING,
+    graph_names,
+    is_virtuoso,
+    store_graphs,
+    virtuoso_dataset,
+)
 from nbkg.graph.sparql import has_dataset, query_form, with_values
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
-STAGING = "urn:nbkg:staging:"
 CHUNK = 5_000  # triples per INSERT DATA when the server has no Graph Store Protocol
 GSP_CHUNK = 50_000  # triples per Graph Store Protocol request (one PUT, then POSTs)
 TIMEOUT = 300
 RETRIES = 3  # further attempts of a request after a connection error or a 5xx/429 answer
 BACKOFF = 0.2  # seconds before the first retry, doubling after each
-NO_GRAPH = "urn:nbkg:no-graph"  # the dataset of queries while the store has no graph at all
-# graphs a server keeps for itself (Virtuoso), never part of the store
-SYSTEM_GRAPHS = (
-    "http://www.openlinksw.com/schemas/virtrdf#",
-    "http://www.w3.org/ns/ldp#",
-    "http://localuriqaserver/",
-)
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MISSING = (404, 405, 501)  # an endpoint the server does not have
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -117,6 +120,8 @@ class RemoteStore(Store):
             else []
         )
         self._gsp: bool | None = None  # unknown until first tried
+        self._lists_graphs: bool | None = None  # whether GRAPH ?g {} names each graph
+        self._virtuoso = False  # the last answer came from Virtuoso
         self._retried = False  # whether some request needed another attempt
         self._session = requests.Session()
 
@@ -236,29 +241,41 @@ class RemoteStore(Store):
             for graph in named_graphs:
                 client.addNamedGraph(graph)
         elif not has_dataset(sparql):
-            for graph in self._graph_names() or [NO_GRAPH]:  # no graph: an empty dataset
-                client.addDefaultGraph(graph)
-                client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all
+            graphs = self._graph_names() or [NO_GRAPH]  # no graph: an empty dataset
+            if self._virtuoso:  # it would echo each graph as a header
+                client.queryString = virtuoso_dataset(graphs) + client.queryString
+            else:
+                for graph in graphs:
+                    client.addDefaultGraph(graph)
+                    client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all
         return self._send(client)
 
     def _graph_names(self) -> list[str]:
+        """The store's graphs, from the graph index where the server lists graphs for
+        ``GRAPH ?g {}``, else by counting each graph's triples."""
+        if self._lists_graphs is not False:
+            names = graph_names(self._listing(NAMED_GRAPHS))
+            if names:
+                self._lists_graphs = True
+                return store_graphs(names)
+            if names is None:
+                self._lists_graphs = False
+        return store_graphs(graph_names(self._listing(GRAPHS_WITH_TRIPLES)) or [])
+
+    def _listing(self, sparql: str) -> dict:
         client = SPARQLWrapper(self.location)
         client.setMethod(POST)
         client.setOnlyConneg(True)  # the Accept header alone chooses the format
-        # GROUP BY, not DISTINCT: Virtuoso takes seconds for the DISTINCT, milliseconds for this
-        client.setQuery("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        client.setQuery(sparql)
         client.addCustomHttpHeader("Accept", formats.get("json").media_type)
-        payload = json.loads(self._send(client))
-        return [
-            b["g"]["value"]
-            for b in payload["results"]["bindings"]
-            if not b["g"]["value"].startswith((STAGING, *SYSTEM_GRAPHS))
-        ]
+        return json.loads(self._send(client))
 
     def _send(self, client: SPARQLWrapper) -> bytes:
         def attempt() -> bytes:
             try:
-                return client.query().response.read()
+                response = client.query().response
+                self._virtuoso = is_virtuoso(response.headers.get("Server"))
+                return response.read()
             except HTTPError as err:
                 body = err.read().decode("utf-8", "replace")[:500]
                 if err.code in _RETRY_STATUS and not _lasting(body):
@@ -269,8 +286,10 @@ class RemoteStore(Store):
                 if status in _RETRY_STATUS and not _lasting(str(err)):
                     raise _RetryError(f"{self.location} answered {status}: {err}") from None
                 raise QueryError(f"{self.location} answered {status}: {err}") from None
-            except (URLError, OSError) as err:
+            except (URLError, OSError, IncompleteRead) as err:
                 raise _RetryError(f"cannot reach {self.location}: {err}") from None
+            except HTTPException as err:  # an answer Python's HTTP client cannot read
+                raise QueryError(f"{self.location} sent an unreadable answer: {err}") from None
 
         return self._attempts(attempt)  # type: ignore[return-value]
 

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from server_graphs import EX, numbered, oxigraph_graph_names, oxigraph_stored_graph
 
 from nbkg.graph.remote_store import RemoteStore
-from nbkg.graph.store import StoreError
+from nbkg.graph.store import QueryError, StoreError
 
 pytestmark = pytest.mark.server
 
@@ -261,3 +261,42 @@ def test_a_lost_answer_does_not_double_blank_nodes(
     assert isomorphic(held, with_blank_nodes(5))
     assert len([s for s in held.subjects() if isinstance(s, BNode)]) == 2
     assert oxigraph_graph_names(base) == {str(G)}
+
+
+@pytest.fixture
+def many_headers() -> Iterator[str]:
+    """A server whose every answer carries 150 headers (Virtuoso echoes a header for each
+    graph of the dataset); yields its query URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = b'{"head": {"vars": ["g"]}, "results": {"bindings": []}}'
+            self.send_response(200)
+            for number in range(150):
+                self.send_header("X-SPARQL-default-graph", f"urn:g{number}")
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+def test_an_unreadable_answer_is_a_query_error_naming_the_server(many_headers: str) -> None:
+    """Not a traceback from deep inside the HTTP client, and not tried again."""
+    store = RemoteStore(many_headers, retries=2, backoff=0)
+    with pytest.raises(QueryError, match="unreadable answer.*more than 100 headers") as caught:
+        store.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert many_headers in str(caught.value)

@@ -18,7 +18,8 @@ import nbkg.graph.remote_store as remote_store
 from nbkg.cli import main
 from nbkg.graph.build import _stored_digest, bundled_data_dir, discover
 from nbkg.graph.namespace import NBKG
-from nbkg.graph.remote_store import STAGING, RemoteStore
+from nbkg.graph.remote_dataset import STAGING
+from nbkg.graph.remote_store import RemoteStore
 from nbkg.graph.store import QueryError, StoreError
 
 pytestmark = pytest.mark.server

@@ -24,7 +24,8 @@ from test_parity import MOMENTS, _unordered
 from nbkg.cli import main
 from nbkg.graph.build import bundled_data_dir, discover
 from nbkg.graph.catalogue import catalogue
-from nbkg.graph.remote_store import STAGING, SYSTEM_GRAPHS, RemoteStore
+from nbkg.graph.remote_dataset import STAGING, SYSTEM_GRAPHS
+from nbkg.graph.remote_store import RemoteStore
 from nbkg.graph.store import StoreError, open_store
 
 pytestmark = pytest.mark.server
@@ -210,6 +211,34 @@ def test_bindings_of_unprojected_variables(url: str) -> None:
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {"g": G}
     )
     assert counted == [{"g": G, "n": Literal(3)}]
+
+
+def many_graphs(url: str, count: int) -> None:
+    """``count`` graphs of one triple each, written in one update."""
+    blocks = " ".join(
+        f'GRAPH <{EX[f"graph/{n}"]}> {{ <{EX[f"s{n}"]}> <{EX.p}> "v{n}" }}' for n in range(count)
+    )
+    sparql_update(url, f"INSERT DATA {{ {blocks} }}")
+
+
+def test_a_store_of_many_graphs_answers_over_all_of_them(url: str) -> None:
+    """Virtuoso echoes each graph of a request's dataset as a response header, and Python's
+    HTTP client refuses more than 100: with graphs named as protocol parameters, every query
+    of a store of more than 49 graphs failed. The source graphs of ten million triples are
+    511."""
+    many_graphs(url, 120)
+    store = RemoteStore(url)
+    (row,) = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert row["n"] == Literal(120)
+    per_graph = store.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    )
+    assert {str(r["g"]) for r in per_graph} == {str(EX[f"graph/{n}"]) for n in range(120)}
+    rows = store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": EX["graph/7"]})
+    assert rows == [{"o": Literal("v7")}]
+    header, *lines = store.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o", "csv").decode().split()
+    assert len(lines) == 120 and header == "o"
+    assert store.ask(f"ASK {{ GRAPH <{EX['graph/119']}> {{ ?s ?p 'v119' }} }}")
 
 
 # -- end to end ------------------------------------------------------------------------------

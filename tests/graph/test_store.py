@@ -28,7 +28,8 @@ from rdflib.query import Result
 from nbkg.graph import oxigraph_store
 from nbkg.graph.namespace import NBKG
 from nbkg.graph.oxigraph_store import OxigraphStore
-from nbkg.graph.remote_store import STAGING, RemoteStore
+from nbkg.graph.remote_dataset import STAGING
+from nbkg.graph.remote_store import RemoteStore
 from nbkg.graph.sparql import canned
 from nbkg.graph.store import (
     QueryError,
