@@ -30,7 +30,7 @@ import re
 import time
 import uuid
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from http.client import HTTPException, IncompleteRead
 from typing import BinaryIO
 from urllib.error import HTTPError, URLError
@@ -42,7 +42,14 @@ from SPARQLWrapper import POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from nbkg.graph import formats
-from nbkg.graph.answers import Answer, boolean_answer, solutions_answer, triples_answer
+from nbkg.graph.answers import (
+    RDF_FORMATS,
+    Answer,
+    boolean_answer,
+    solutions_answer,
+    triples_answer,
+)
+from nbkg.graph.remote_batches import batches, ntriples
 from nbkg.graph.remote_dataset import (
     GRAPHS_WITH_TRIPLES,
     NAMED_GRAPHS,
@@ -53,7 +60,8 @@ from nbkg.graph.remote_dataset import (
     store_graphs,
     virtuoso_dataset,
 )
-from nbkg.graph.sparql import has_dataset, query_form, with_values
+from nbkg.graph.remote_dialects import lasting_error, plain_term, values_inside
+from nbkg.graph.sparql import has_dataset, query_form, term_text
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
 CHUNK = 5_000  # triples per INSERT DATA when the server has no Graph Store Protocol
@@ -63,9 +71,6 @@ RETRIES = 3  # further attempts of a request after a connection error or a 5xx/4
 BACKOFF = 0.2  # seconds before the first retry, doubling after each
 _RETRY_STATUS = {429, 500, 502, 503, 504}
 _MISSING = (404, 405, 501)  # an endpoint the server does not have
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
-_VIRTUOSO_ERROR = re.compile(r"Virtuoso ([0-9A-Z]{5}) Error")
 # SPARQLWrapper turns these HTTP answers into its own exceptions
 _STATUS = {
     "QueryBadFormed": 400,
@@ -155,7 +160,7 @@ class RemoteStore(Store):
                 response = self._session.request(method, url, timeout=TIMEOUT, **kwargs)
             except requests.RequestException as err:
                 raise _RetryError(f"cannot reach {url}: {err}") from None
-            if response.status_code in _RETRY_STATUS and not _lasting(response.text[:500]):
+            if response.status_code in _RETRY_STATUS and not lasting_error(response.text[:500]):
                 raise _RetryError(f"{url} answered {response.status_code}: {response.text[:500]}")
             return response
 
@@ -173,10 +178,10 @@ class RemoteStore(Store):
     def select(
         self, sparql: str, bindings: Mapping[str, Node] | None = None
     ) -> list[dict[str, Node]]:
-        return super().select(_values_inside(sparql, bindings))
+        return super().select(values_inside(sparql, bindings))
 
     def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return super().ask(_values_inside(sparql, bindings))
+        return super().ask(values_inside(sparql, bindings))
 
     def run(
         self,
@@ -200,7 +205,7 @@ class RemoteStore(Store):
         if "boolean" in payload:
             return boolean_answer(bool(payload["boolean"]), fmt)
         rows = (
-            {name: _plain(term) for name, term in row.items()}
+            {name: plain_term(term) for name, term in row.items()}
             for row in payload["results"]["bindings"]
         )
         return solutions_answer(payload["head"].get("vars", []), rows, fmt, limit)
@@ -278,12 +283,12 @@ class RemoteStore(Store):
                 return response.read()
             except HTTPError as err:
                 body = err.read().decode("utf-8", "replace")[:500]
-                if err.code in _RETRY_STATUS and not _lasting(body):
+                if err.code in _RETRY_STATUS and not lasting_error(body):
                     raise _RetryError(f"{self.location} answered {err.code}: {body}") from None
                 raise QueryError(f"{self.location} answered {err.code}: {body}") from None
             except SPARQLWrapperException as err:
                 status = _STATUS.get(type(err).__name__, "an error")
-                if status in _RETRY_STATUS and not _lasting(str(err)):
+                if status in _RETRY_STATUS and not lasting_error(str(err)):
                     raise _RetryError(f"{self.location} answered {status}: {err}") from None
                 raise QueryError(f"{self.location} answered {status}: {err}") from None
             except (URLError, OSError, IncompleteRead) as err:
@@ -355,10 +360,10 @@ class RemoteStore(Store):
         if self._gsp_upload(staging, graph):
             return
         self.update(f"DROP SILENT GRAPH <{staging}>")
-        for batch in _batches(graph, self.chunk or CHUNK):
+        for batch in batches(graph, self.chunk or CHUNK):
             if not batch:  # an empty graph: the DROP was all (Virtuoso refuses an empty one)
                 continue
-            body = _nt(batch).decode("utf-8")
+            body = ntriples(batch).decode("utf-8")
             if any(isinstance(t[0], BNode) or isinstance(t[2], BNode) for t in batch):
                 # Virtuoso refuses blank nodes in INSERT DATA; a template takes them anywhere
                 self.update(f"INSERT {{ GRAPH <{staging}> {{\n{body}\n}} }} WHERE {{}}")
@@ -370,14 +375,14 @@ class RemoteStore(Store):
         has no Graph Store Protocol."""
         if self._gsp is False:
             return False
-        first, *rest = _batches(graph, self.gsp_chunk or GSP_CHUNK)
+        first, *rest = batches(graph, self.gsp_chunk or GSP_CHUNK)
         for method, batch in [("PUT", first)] + [("POST", batch) for batch in rest]:
             while True:
                 response = self._request(
                     method,
                     self.gsp_url,
                     params={"graph": staging},
-                    data=_nt(batch),
+                    data=ntriples(batch),
                     headers={"Content-Type": "application/n-triples"},
                 )
                 if method == "PUT" and response.status_code in _MISSING:
@@ -420,16 +425,19 @@ class RemoteStore(Store):
         if formats.get(fmt).kind != "dataset":
             out.write(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", fmt))
             return
-        from rdflib import Dataset
+        ox.serialize(self._quads(), out, RDF_FORMATS[fmt])
 
-        dataset = Dataset()
+    def _quads(self) -> Iterator[ox.Quad]:
+        """The named graphs one at a time: held whole as an rdflib dataset, a million triples
+        took 2 GB (ten million would not fit the machine)."""
         for name in self._graph_names():
-            data = self.query(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", "nt"
-            )
-            dataset.graph(URIRef(name)).parse(data=data, format="nt")
-        rdflib_name = {"nq": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt]
-        out.write(dataset.serialize(format=rdflib_name, encoding="utf-8"))
+            graph = ox.NamedNode(name)
+            iri = term_text("g", URIRef(name))
+            sparql = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {iri} {{ ?s ?p ?o }} }}"
+            data = self._query(sparql, "nt")
+            # each answer labels its blank nodes afresh: keep two graphs' _:b0 apart
+            for t in ox.parse(data, ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True):
+                yield ox.Quad(t.subject, t.predicate, t.object, graph)
 
     def close(self) -> None:
         self._session.close()
@@ -440,71 +448,3 @@ _COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.M)
 
 def _graph_twin(fmt: str) -> str:
     return {"json": "jsonld", "xml": "rdf"}.get(fmt, fmt)
-
-
-def _batches(graph: Graph, size: int) -> list[list[tuple]]:
-    """Chunks of at most ``size`` triples, those with blank nodes first and together: each
-    request would otherwise mint its own node for the same blank node label. The first
-    request of an upload replaces the staging graph, so only it may safely run twice."""
-    with_bnodes = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
-    held = set(with_bnodes)
-    rest = [t for t in graph if t not in held]
-    batches = [with_bnodes] if with_bnodes else []
-    batches += [rest[i : i + size] for i in range(0, len(rest), size)]
-    return batches or [[]]
-
-
-def _nt(triples: list[tuple]) -> bytes:
-    chunk = Graph()
-    for triple in triples:
-        chunk.add(triple)
-    return chunk.serialize(format="nt", encoding="utf-8")
-
-
-def _plain(binding: dict) -> dict:
-    """SPARQL 1.1 JSON for a term: Virtuoso still writes 1.0's ``typed-literal``."""
-    if binding.get("type") == "typed-literal":
-        binding = {**binding, "type": "literal"}
-        if binding.get("datatype") == _XSD_STRING:
-            del binding["datatype"]
-    if binding.get("type") == "bnode":  # Virtuoso's are "nodeID://b10000"
-        label = re.sub(r"[^A-Za-z0-9_]", "", binding["value"].removeprefix("nodeID://"))
-        binding = {**binding, "value": label or "b"}
-    if binding.get("datatype") == _XSD_BOOLEAN and binding.get("value") in ("0", "1"):
-        binding = {**binding, "value": "true" if binding["value"] == "1" else "false"}
-    return binding
-
-
-def _lasting(body: str) -> bool:
-    """Whether a 5xx answer is an error that another try would only repeat: Virtuoso answers
-    500 for errors in the query itself; only its transaction rollbacks (SQLSTATE 40xxx, a
-    deadlock say) and connection troubles (08xxx) are worth another try."""
-    found = _VIRTUOSO_ERROR.search(body)
-    return found is not None and not found.group(1).startswith(("40", "08"))
-
-
-_AGGREGATE = re.compile(
-    r"\bGROUP\s+BY\b|\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(", re.IGNORECASE
-)
-_SKIP = re.compile(r"""<[^<>\s"{}]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#[^\n]*""")
-
-
-def _values_inside(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """Bindings as a ``VALUES`` block opening the WHERE clause, not trailing the query.
-
-    Virtuoso 7.2 cannot take a trailing ``VALUES`` on a variable the query does not project
-    ("No column g"); at the start of the WHERE clause it binds the same rows, as long as the
-    query does not aggregate (then the trailing form stays, as on every other store)."""
-    if not bindings or _AGGREGATE.search(sparql):
-        return with_values(sparql, bindings)
-    position = 0
-    while (found := _SKIP.search(sparql, position)) is not None or position < len(sparql):
-        end = found.start() if found else len(sparql)
-        brace = sparql.find("{", position, end)
-        if brace >= 0:
-            block = with_values("", bindings).strip()
-            return f"{sparql[: brace + 1]} {block}\n{sparql[brace + 1 :]}"
-        if found is None:
-            break
-        position = found.end()
-    return with_values(sparql, bindings)
