@@ -20,7 +20,7 @@ import threading
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import NamedTuple
@@ -157,12 +157,14 @@ class NameIndex:
     def __init__(
         self, names: Iterable[Mapping[str, Node]], entities: Iterable[Mapping[str, Node]]
     ) -> None:
-        """Build from rows of ``search-names.rq`` and ``search-entities.rq``."""
+        """Build from rows of ``search-names.rq`` and of :func:`entity_rows`."""
         self._names: dict[str, list[Name]] = defaultdict(list)
         for row in names:
             text = row["name"]
             assert isinstance(text, Literal)
             self._names[str(row["s"])].append(Name(text, str(row["p"]), fold(str(text))))
+        for iri, listed in self._names.items():  # a server's union repeats shared statements
+            self._names[iri] = list(dict.fromkeys(listed))
         kinds: dict[str, str] = {}
         countries: dict[str, list[str]] = defaultdict(list)
         for row in entities:
@@ -200,7 +202,12 @@ class NameIndex:
 
     @classmethod
     def from_store(cls, store: Store) -> NameIndex:
-        return cls(store.select(_rq("search-names")), store.select(_rq("search-entities")))
+        entities = entity_rows(
+            store.select(_rq("search-kinds")),
+            store.select(_rq("search-countries")),
+            store.select(_rq("search-country-codes")),
+        )
+        return cls(store.select(_rq("search-names")), entities)
 
     # -- labels ------------------------------------------------------------------------
 
@@ -280,6 +287,41 @@ class NameIndex:
             yield self._owners[i]
             following = starts[i + 1] if i + 1 < len(starts) else len(haystack)
             at = haystack.find(needle, following)
+
+
+def entity_rows(
+    kinds: Iterable[Mapping[str, Node]],
+    countries: Iterable[Mapping[str, Node]],
+    codes: Iterable[Mapping[str, Node]],
+) -> Iterator[dict[str, Node]]:
+    """Each entity and class with each country code that applies (its own, or its country's),
+    or once without a code: the rows of ``?s a ?type OPTIONAL { ?s nbkg:country/nbkg:
+    countryCode ?code } UNION { ?s nbkg:countryCode ?code }``, from three scans.
+
+    >>> from rdflib import URIRef as I
+    >>> rows = entity_rows(
+    ...     [{"s": I("x"), "type": I("t")}, {"s": I("y"), "type": I("t")}],
+    ...     [{"s": I("x"), "country": I("no")}],
+    ...     [{"s": I("no"), "code": Literal("no")}],
+    ... )
+    >>> [(str(r["s"]), str(r.get("code"))) for r in rows]
+    [('x', 'no'), ('y', 'None')]
+    """
+    code_of: dict[Node, set[Node]] = defaultdict(set)
+    for row in codes:
+        code_of[row["s"]].add(row["code"])
+    places: dict[Node, set[Node]] = defaultdict(set)
+    for row in countries:
+        places[row["s"]].add(row["country"])
+    for row in kinds:
+        subject = row["s"]
+        found = set(code_of.get(subject, ()))
+        for place in places.get(subject, ()):
+            found |= code_of.get(place, set())
+        if not found:
+            yield {"s": subject, "type": row["type"]}
+        for code in sorted(found):
+            yield {"s": subject, "type": row["type"], "code": code}
 
 
 _LOCK = threading.Lock()

@@ -11,7 +11,10 @@ import re
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 
+from nbkg.graph.namespace import NBKG
 from nbkg.web.search_index import (
     ALL_WORDS,
     EXACT,
@@ -19,6 +22,7 @@ from nbkg.web.search_index import (
     NAME_PREFIX,
     WORD_PREFIX,
     NameIndex,
+    entity_rows,
     fold,
     index_for,
 )
@@ -204,3 +208,47 @@ def test_hostile_queries_are_escaped(client: FlaskClient, q: str) -> None:
     suggest = client.get("/api/suggest", query_string={"q": q})
     assert suggest.status_code == 200 and suggest.mimetype == "application/json"
     assert suggest.get_json()["query"] == q.strip()
+
+
+def test_entity_rows_give_each_code_that_applies() -> None:
+    """What ``OPTIONAL { ?s nbkg:country/nbkg:countryCode ?code } UNION { ?s
+    nbkg:countryCode ?code }`` gave, from three scans: a region takes its country's code, a
+    country its own, an entity of two classes comes once per class, one without any code
+    comes once without."""
+    no, fi, region, firm, loose = (URIRef(f"https://w3id.org/nbkg/id/{n}") for n in "abrxy")
+    kinds = [
+        {"s": no, "type": NBKG.Country},
+        {"s": region, "type": NBKG.Region},
+        {"s": firm, "type": NBKG.Firm},
+        {"s": firm, "type": NBKG.Funder},
+        {"s": loose, "type": NBKG.Person},
+    ]
+    countries = [
+        {"s": region, "country": no},
+        {"s": firm, "country": no},
+        {"s": firm, "country": fi},
+    ]
+    codes = [{"s": no, "code": Literal("no")}, {"s": fi, "code": Literal("fi")}]
+    rows = sorted(
+        (str(r["s"])[-1], str(r["type"]).rpartition("#")[2], str(r.get("code", "-")))
+        for r in entity_rows(kinds, countries, codes)
+    )
+    assert rows == [
+        ("a", "Country", "no"),
+        ("r", "Region", "no"),
+        ("x", "Firm", "fi"),
+        ("x", "Firm", "no"),
+        ("x", "Funder", "fi"),
+        ("x", "Funder", "no"),
+        ("y", "Person", "-"),
+    ]
+
+
+def test_a_name_stated_by_two_sources_is_indexed_once() -> None:
+    """A server's union of the named graphs repeats a statement two sources make."""
+    iri = URIRef("https://w3id.org/nbkg/id/x")
+    name = {"s": iri, "p": RDFS.label, "name": Literal("Paper Province", lang="en")}
+    index = NameIndex([name, name], [{"s": iri, "type": NBKG.Cluster}])
+    (entry,) = index.entries
+    assert [n.text for n in entry.names] == [Literal("Paper Province", lang="en")]
+    assert [h.entry.iri for h in index.search("paper").hits] == [str(iri)]
