@@ -119,11 +119,16 @@ def has_dataset(sparql: str) -> bool:
 
 
 def with_rows(sparql: str, name: str, terms: Iterable[Node]) -> str:
-    """Bind one variable to many terms, one solution each, by a trailing ``VALUES`` block.
+    """Bind one variable to many terms, one solution each: in the query's slot for it where
+    it has one (see :func:`with_values`), else by a trailing ``VALUES`` block.
 
     >>> print(with_rows("SELECT ?l WHERE { ?x ?p ?l }", "x", [URIRef("http://a"), URIRef("http://b")]))
     SELECT ?l WHERE { ?x ?p ?l }
     VALUES ?x { <http://a> <http://b> }
+    >>> print(with_rows("SELECT ?l WHERE { VALUES ?x { UNDEF } ?x ?p ?l }", "x", [URIRef("http://a")]))
+    SELECT ?l WHERE { VALUES ?x { <http://a> } ?x ?p ?l }
     """
-    body = " ".join(term_text(name, term) for term in terms)
-    return f"{sparql}\nVALUES {Variable(name).n3()} {{ {body} }}"
+    block = f"VALUES {Variable(name).n3()} {{ {' '.join(term_text(name, t) for t in terms)} }}"
+    if name not in slots(sparql):
+        return f"{sparql}\n{block}"
+    return _SLOT.sub(lambda slot: block if slot.group(1) == name else slot.group(0), sparql)

@@ -10,7 +10,7 @@ import pytest
 from rdflib import XSD, Literal, URIRef, Variable
 from rdflib.plugins.sparql import prepareQuery
 
-from nbkg.graph.sparql import canned, query_form, with_values
+from nbkg.graph.sparql import canned, query_form, with_rows, with_values
 
 QUERY = "SELECT ?s WHERE { ?s ?p ?o }"
 HOSTILE = 'x" } ; DROP ALL ; #'
@@ -102,6 +102,33 @@ def test_a_binding_without_a_slot_still_trails() -> None:
     text = with_values(SLOTTED, {"o": Literal("1"), "s": URIRef("http://example.org/a")})
     assert "VALUES ?s { <http://example.org/a> }" in text
     assert text.endswith('VALUES (?o) { ("1") }')
+
+
+# -- with_rows ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "iris",
+    [[], ["http://example.org/a"], ["http://example.org/a", "http://example.org/b"]],
+)
+def test_rows_in_a_slot_give_what_trailing_rows_give(iris: list[str]) -> None:
+    """The web's entity pages bind many nodes at once; in a slot, before a grouping, the
+    engine starts from them (evidence for two nodes: 750 ms to 7 ms on a server of a
+    million triples)."""
+    terms = [URIRef(iri) for iri in iris]
+    plain = SLOTTED.replace("VALUES ?s { UNDEF }", "")
+    slotted = with_rows(SLOTTED, "s", terms)
+    assert "UNDEF" not in slotted and not slotted.rstrip().endswith("}\nVALUES")
+    assert sorted(run(slotted, TRIPLES)) == sorted(run(with_rows(plain, "s", terms), TRIPLES))
+    assert sorted(run(slotted, TRIPLES)) == sorted(iris)
+
+
+def test_rows_fill_their_own_slot_only() -> None:
+    text = "SELECT ?s WHERE { VALUES ?o { UNDEF } VALUES ?s { UNDEF } ?s ?p ?o }"
+    filled = with_rows(text, "s", [URIRef("http://example.org/b")])
+    assert "VALUES ?o { UNDEF }" in filled
+    assert "VALUES ?s { <http://example.org/b> }" in filled
+    assert run(filled, TRIPLES) == ["http://example.org/b"]
 
 
 def test_a_hostile_value_in_a_slot_stays_one_literal() -> None:
