@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, redirect, render_template, url_for
 
 from nbkg.graph.sparql import canned
 from nbkg.web.backend import get_store
 from nbkg.web.i18n import reader_languages
+from nbkg.web.stored_answers import stored_answer
 
 bp = Blueprint("pages", __name__)
 
@@ -28,10 +31,7 @@ _LISTS = {
 
 @bp.get("/")
 def home() -> str:
-    found = {
-        str(row["class"]).rpartition("#")[2]: int(row["entities"])
-        for row in get_store().select(canned("entities-per-class"))
-    }
+    found = _class_counts()
     counts = [(kind, name, found.get(cls, 0)) for cls, (kind, name) in _LISTS.items()]
     return render_template("home.html", counts=counts)
 
@@ -40,3 +40,22 @@ def home() -> str:
 def favicon() -> Response:
     """Browsers ask for this path whatever the page says."""
     return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
+def _class_counts() -> dict[str, int]:
+    """Entities per class, from the release's table while it holds the graph served: the
+    query reads every typed entity, 3.1 s a visit at ten million triples."""
+    stored = stored_answer("entities-per-class", {}, "json", _CLASSES)
+    if stored is not None:
+        rows = json.loads(stored.answer.body)["results"]["bindings"]
+        return {
+            row["class"]["value"].rpartition("#")[2]: int(row["entities"]["value"]) for row in rows
+        }
+    return {
+        str(row["class"]).rpartition("#")[2]: int(row["entities"])
+        for row in get_store().select(canned("entities-per-class"))
+    }
+
+
+#: More rows than the ontology has classes.
+_CLASSES = 1_000
