@@ -93,7 +93,7 @@ def query(built_store: Path):
         result = ok(
             runner.invoke(main, ["query", *args, "--format", "csv", "--store", str(built_store)])
         )
-        return list(csv.DictReader(io.StringIO(result.output, newline="")))
+        return list(csv.DictReader(io.StringIO(result.stdout, newline="")))
 
     return run
 
