@@ -29,6 +29,7 @@ from rdflib import Literal, Node, URIRef
 from nbkg.graph.store import Store
 from nbkg.web.i18n import pick
 from nbkg.web.links import local_path
+from nbkg.web.regions import with_ancestors
 from nbkg.web.search_index import NameIndex, fold
 
 
@@ -403,6 +404,18 @@ def table_for(app: Flask, store: Store, kind: Kind) -> Table:
         with _LOCK:
             table = tables.get(kind.name)
             if table is None:
-                table = Table(kind, store.select(_rq(f"browse-{kind.name}")))
+                rows = store.select(_rq(f"browse-{kind.name}"))
+                table = Table(kind, with_ancestors(rows, _place_parents(app, store)))
                 tables[kind.name] = table
     return table
+
+
+def _place_parents(app: Flask, store: Store) -> list[dict[str, Node]]:
+    """Each place with the places it lies in, read once for every kind's table."""
+    parents = app.extensions.get(_PARENTS)
+    if parents is None:
+        parents = app.extensions[_PARENTS] = store.select(_rq("place-parents"))
+    return parents
+
+
+_PARENTS = "nbkg.browse_place_parents"
