@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
+from nbkg.graph.answer_lookup import Stored
 from nbkg.graph.catalogue import CannedQuery, ParamError, bind, catalogue
 from nbkg.graph.formats import FORMATS
 from nbkg.graph.namespace import ID, PREFIXES, SLUG
@@ -27,7 +28,7 @@ from nbkg.web import negotiation
 from nbkg.web.backend import get_pool
 from nbkg.web.pool import Job, PoolBusyError, QueryTimeoutError
 from nbkg.web.sparql import problem, with_counts
-from nbkg.web.stored_answers import Stored, stored_answer
+from nbkg.web.stored_answers import stored_answer
 
 bp = Blueprint("queries", __name__)
 

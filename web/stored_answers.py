@@ -16,12 +16,10 @@ from collections.abc import Mapping
 from flask import current_app
 from rdflib import Node
 
-from nbkg.graph.answer_lookup import SCAN_MOST, Stored, UnreadableAnswerError, release_answer
+from nbkg.graph.answer_lookup import Stored, UnreadableAnswerError, release_answer
 from nbkg.graph.state import graph_state
 from nbkg.graph.store import StoreError, is_remote
 from nbkg.web.backend import get_backend
-
-__all__ = ["SCAN_MOST", "Stored", "stored_answer"]
 
 _STATE = "nbkg.stored_answers.state"  # app.extensions key: the embedded store's state
 

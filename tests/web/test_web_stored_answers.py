@@ -15,13 +15,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from nbkg.graph.answer_lookup import SCAN_MOST
 from nbkg.graph.catalogue import bind, catalogue
 from nbkg.graph.release import MANIFEST, release_folder
 from nbkg.graph.release_answers import file_name
 from nbkg.graph.sparql import with_values
 from nbkg.graph.store import open_store
 from nbkg.web import create_app
-from nbkg.web.stored_answers import SCAN_MOST
 
 HTML = {"Accept": "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"}
 CAP = 400
