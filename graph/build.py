@@ -158,6 +158,7 @@ def load(store: Store, sources: list[Source], *, force: bool = False) -> list[So
         reports += [_report(e, "unchanged") for e in unchanged]
         started = datetime.now(timezone.utc)
         store.discard_unchecked()  # what a crashed build wrote ahead of its gate
+        store.fill_union()  # a server loaded from a dump: its union before any graph changes
         ahead = {e.target for e in _new_graphs(store, changed)}
         rejected = _gate_writing_ahead(store, changed, unchanged, ahead)
         for extraction in changed:

@@ -1,7 +1,8 @@
 """Which graphs a remote store holds, and how a query is told to read all of them.
 
-Servers differ in what their default graph is, so every query names the store's graphs. Two
-things about that stop working once a store holds hundreds of graphs (a source each):
+Servers differ in what their default graph is, so every query names the store's graphs (and
+its union graph, ``remote_union``). Two things about that stop working once a store holds
+hundreds of graphs (a source each):
 
 - Listing the graphs by counting triples per graph reads every triple: 6.8 s per query on an
   Oxigraph server at ten million triples. ``GRAPH ?g {}`` lists them from the graph index in
@@ -55,15 +56,13 @@ def is_virtuoso(server: str | None) -> bool:
     return (server or "").startswith("Virtuoso")
 
 
-def virtuoso_dataset(graphs: Iterable[str]) -> str:
-    """Pragmas that give a Virtuoso query each graph as default and as named graph.
+def virtuoso_dataset(default: Iterable[str], named: Iterable[str]) -> str:
+    """Pragmas that give a Virtuoso query its default and named graphs.
 
-    >>> print(virtuoso_dataset(["http://g"]), end="")
-    DEFINE input:default-graph-uri <http://g>
+    >>> print(virtuoso_dataset(["urn:u"], ["http://g"]), end="")
+    DEFINE input:default-graph-uri <urn:u>
     DEFINE input:named-graph-uri <http://g>
     """
-    lines = []
-    for graph in graphs:
-        iri = term_text("g", URIRef(graph))
-        lines += [f"DEFINE input:default-graph-uri {iri}", f"DEFINE input:named-graph-uri {iri}"]
+    lines = [f"DEFINE input:default-graph-uri {term_text('g', URIRef(g))}" for g in default]
+    lines += [f"DEFINE input:named-graph-uri {term_text('g', URIRef(g))}" for g in named]
     return "".join(f"{line}\n" for line in lines)

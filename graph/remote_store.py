@@ -7,9 +7,12 @@ graphs travel by the Graph Store Protocol where the server has it, else as chunk
 otherwise.
 
 Servers differ in what their default graph is. To give every server the same union-of-all-
-graphs semantics, each query names the store's graphs as ``default-graph-uri`` (SPARQL 1.1
-Protocol; Virtuoso: ``DEFINE`` pragmas), unless the query has its own ``FROM``. A server's
-own bookkeeping graphs (Virtuoso keeps a few) are not the store's (``remote_dataset``).
+graphs semantics, each query names the store's union graph as ``default-graph-uri`` and the
+store's graphs as ``named-graph-uri`` (SPARQL 1.1 Protocol; Virtuoso: ``DEFINE`` pragmas),
+unless the query has its own ``FROM``. The store keeps that union graph up to date with its
+own writes (``remote_union``); without one, each graph is named as a default graph. A
+server's own bookkeeping graphs (Virtuoso keeps a few) are not the store's
+(``remote_dataset``).
 
 Virtuoso takes updates at the query endpoint itself and has its Graph Store Protocol at
 ``…/sparql-graph-crud``: when the derived ``…/update`` or ``…/store`` is not there, the next
@@ -61,6 +64,7 @@ from nbkg.graph.remote_dataset import (
     virtuoso_dataset,
 )
 from nbkg.graph.remote_dialects import lasting_error, plain_term, values_inside
+from nbkg.graph.remote_union import UNION, resync, split, swap
 from nbkg.graph.sparql import has_dataset, query_form, term_text
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
@@ -246,18 +250,24 @@ class RemoteStore(Store):
             for graph in named_graphs:
                 client.addNamedGraph(graph)
         elif not has_dataset(sparql):
-            graphs = self._graph_names() or [NO_GRAPH]  # no graph: an empty dataset
+            default, named = split(self._listed_graphs())
+            default, named = default or [NO_GRAPH], named or [NO_GRAPH]  # an empty dataset
             if self._virtuoso:  # it would echo each graph as a header
-                client.queryString = virtuoso_dataset(graphs) + client.queryString
+                client.queryString = virtuoso_dataset(default, named) + client.queryString
             else:
-                for graph in graphs:
+                for graph in default:
                     client.addDefaultGraph(graph)
+                for graph in named:
                     client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all
         return self._send(client)
 
     def _graph_names(self) -> list[str]:
-        """The store's graphs, from the graph index where the server lists graphs for
-        ``GRAPH ?g {}``, else by counting each graph's triples."""
+        """The store's graphs, its union graph aside."""
+        return [name for name in self._listed_graphs() if name != UNION]
+
+    def _listed_graphs(self) -> list[str]:
+        """The store's graphs and its union graph, from the graph index where the server
+        lists graphs for ``GRAPH ?g {}``, else by counting each graph's triples."""
         if self._lists_graphs is not False:
             names = graph_names(self._listing(NAMED_GRAPHS))
             if names:
@@ -301,9 +311,19 @@ class RemoteStore(Store):
     # -- writes --------------------------------------------------------------------------
 
     def update(self, sparql: str) -> None:
+        """Run the update, then bring the union graph in line in the same request: what
+        an update changed is not known here (a pass over the whole store, as embedded)."""
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
-        self._update(sparql)
+        self._update(f"{sparql} ;\n{resync()}")
+
+    def fill_union(self) -> None:
+        """A store whose graphs were loaded by other means gets its union graph."""
+        if self.read_only:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        listed = self._listed_graphs()
+        if UNION not in listed and listed:
+            self._update(resync())
 
     def _update(self, sparql: str, settled: Callable[[], bool] | None = None) -> None:
         while True:
@@ -350,7 +370,8 @@ class RemoteStore(Store):
             def moved() -> bool:  # MOVE's answer was lost: did it happen?
                 return len(graph) > 0 and not self._has_graph(staging)
 
-            self._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{iri}>", settled=moved)
+            self.fill_union()  # before the first swap, which would start it with one graph
+            self._update(swap(staging, str(iri)), settled=moved)
         except StoreError:
             self._drop_quietly(staging)
             raise
@@ -359,16 +380,16 @@ class RemoteStore(Store):
         self._retried = False
         if self._gsp_upload(staging, graph):
             return
-        self.update(f"DROP SILENT GRAPH <{staging}>")
+        self._update(f"DROP SILENT GRAPH <{staging}>")
         for batch in batches(graph, self.chunk or CHUNK):
             if not batch:  # an empty graph: the DROP was all (Virtuoso refuses an empty one)
                 continue
             body = ntriples(batch).decode("utf-8")
             if any(isinstance(t[0], BNode) or isinstance(t[2], BNode) for t in batch):
                 # Virtuoso refuses blank nodes in INSERT DATA; a template takes them anywhere
-                self.update(f"INSERT {{ GRAPH <{staging}> {{\n{body}\n}} }} WHERE {{}}")
+                self._update(f"INSERT {{ GRAPH <{staging}> {{\n{body}\n}} }} WHERE {{}}")
             else:
-                self.update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
+                self._update(f"INSERT DATA {{ GRAPH <{staging}> {{\n{body}\n}} }}")
 
     def _gsp_upload(self, staging: str, graph: Graph) -> bool:
         """PUT a first batch, POST the others (Graph Store Protocol); False when the server

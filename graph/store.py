@@ -116,6 +116,10 @@ class Store(ABC):
         """Remove a graph written unchecked (the gate rejected it), with its share of the union."""
         raise NotImplementedError(f"{type(self).__name__} does not write ahead of the gate")
 
+    def fill_union(self) -> None:  # noqa: B027 - the embedded store keeps its union always
+        """Give a store whose graphs were loaded by other means the union every query reads,
+        where the backend keeps it apart from the graphs (a remote store's union graph)."""
+
     def compact(self) -> None:  # noqa: B027 - servers compact on their own
         """Reorganise the store's files after a build wrote many graphs, for faster reads."""
 

@@ -4,6 +4,7 @@ errors from the network and the server, and a whole build over HTTP (``oxigraph 
 from __future__ import annotations
 
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import platformdirs
@@ -101,13 +102,13 @@ def test_fallback_to_chunked_insert_data_when_the_store_endpoint_is_missing(
         == 404
     )
     sent: list[str] = []
-    update = store.update
+    update = store._update
 
-    def recording(sparql: str) -> None:
+    def recording(sparql: str, settled: Callable[[], bool] | None = None) -> None:
         sent.append(sparql)
-        update(sparql)
+        update(sparql, settled)
 
-    monkeypatch.setattr(store, "update", recording)
+    monkeypatch.setattr(store, "_update", recording)
     store.replace_graph(G, numbered(10, "old"))
     assert store._gsp is False
     inserts = [s for s in sent if s.startswith("INSERT DATA")]

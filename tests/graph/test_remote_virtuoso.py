@@ -26,6 +26,7 @@ from nbkg.graph.build import bundled_data_dir, discover
 from nbkg.graph.catalogue import catalogue
 from nbkg.graph.remote_dataset import STAGING, SYSTEM_GRAPHS
 from nbkg.graph.remote_store import RemoteStore
+from nbkg.graph.remote_union import UNION
 from nbkg.graph.store import StoreError, open_store
 
 pytestmark = pytest.mark.server
@@ -38,7 +39,7 @@ QUERIES = sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
 @pytest.fixture
 def url(virtuoso_server: str) -> str:
     """The shared Virtuoso, emptied of every graph but its own before the test."""
-    for name in graph_names(virtuoso_server):
+    for name in graph_names(virtuoso_server) | {UNION}:
         if not name.startswith(SYSTEM_GRAPHS):
             sparql_update(virtuoso_server, f"DROP SILENT GRAPH <{name}>")
     return virtuoso_server
@@ -136,6 +137,27 @@ def test_replacing_twice_leaves_only_the_new_version(url: str, protocol: str) ->
     store.replace_graph(G, Graph())
     assert len(server_graph(url, G)) == 0
     assert own_graphs(url) == set()
+
+
+@pytest.mark.parametrize("protocol", ["gsp", "insert-data"])
+def test_the_union_graph_follows_each_replacement(url: str, protocol: str) -> None:
+    gsp = None if protocol == "gsp" else url.replace("/sparql", "/nope")
+    store = RemoteStore(url, gsp_url=gsp, chunk=4, gsp_chunk=4)
+    shared = (EX.shared, EX.p, Literal("in both"))
+    first, other = varied(), numbered(2, "w")
+    first.add(shared)
+    other.add(shared)
+    store.replace_graph(G, first)
+    store.replace_graph(EX["graph/other"], other)
+    store.replace_graph(G, varied())  # without the shared triple, with new blank nodes
+    union = server_graph(url, URIRef(UNION))
+    assert len(union) == len(varied()) + 3  # blank nodes once, the shared triple once
+    assert isomorphic(union, varied() + other)
+    rows = store.select(f"SELECT ?town WHERE {{ <{EX.a}> <{EX.address}> [ <{EX.town}> ?town ] }}")
+    assert rows == [{"town": Literal("Tromsø", lang="no")}]
+    store.replace_graph(EX["graph/other"], numbered(2, "w"))
+    assert not store.ask(f"ASK {{ <{EX.shared}> ?p ?o }}")
+    assert isomorphic(server_graph(url, URIRef(UNION)), varied() + numbered(2, "w"))
 
 
 @pytest.mark.parametrize("protocol", ["gsp", "insert-data"])
@@ -295,11 +317,11 @@ def _held(url: str) -> set[str]:
 def built(virtuoso_server: str, embedded_graphs: set[str], tmp_path: Path) -> str:
     """Virtuoso holding the same build as ``embedded``; built again only when another test
     has changed its graphs since."""
-    if _held(virtuoso_server) != embedded_graphs:
+    if _held(virtuoso_server) != embedded_graphs | {UNION}:
         for name in _held(virtuoso_server):
             sparql_update(virtuoso_server, f"DROP SILENT GRAPH <{name}>")
         _build(virtuoso_server, tmp_path / "cache")
-        assert _held(virtuoso_server) == embedded_graphs
+        assert _held(virtuoso_server) == embedded_graphs | {UNION}
     return virtuoso_server
 
 

@@ -24,6 +24,7 @@ from rdflib import XSD, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, RDF, RDFS
 from rdflib.query import Result
+from server_graphs import graph_names
 
 from nbkg.graph import oxigraph_store
 from nbkg.graph.namespace import NBKG
@@ -105,17 +106,11 @@ def stored(store: Store, iri: URIRef) -> set[tuple]:
 
 
 def stored_graph_names(store: Store) -> set[str]:
-    """Every named graph the backend holds, staging graphs included."""
+    """Every named graph the backend holds, staging graphs included; a server's union graph
+    aside, as the embedded store's union is its default graph."""
     if isinstance(store, OxigraphStore):
         return {g.value for g in store._store.named_graphs()}
-    response = requests.post(
-        store.location,
-        data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=10,
-    )
-    response.raise_for_status()
-    return {b["g"]["value"] for b in response.json()["results"]["bindings"]}
+    return graph_names(store.location)
 
 
 def total_triples(store: Store) -> int:
