@@ -29,20 +29,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 import uuid
-import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from http.client import HTTPException, IncompleteRead
 from typing import BinaryIO
-from urllib.error import HTTPError, URLError
 
 import pyoxigraph as ox
 import requests
 from rdflib import BNode, Graph, Node, URIRef
-from SPARQLWrapper import POST, SPARQLWrapper
-from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+from SPARQLWrapper import SPARQLWrapper
 
 from nbkg.graph import formats
 from nbkg.graph.answers import (
@@ -53,6 +48,15 @@ from nbkg.graph.answers import (
     triples_answer,
 )
 from nbkg.graph.remote_batches import batches, ntriples
+from nbkg.graph.remote_client import (
+    RETRY_STATUS,
+    TIMEOUT,
+    RetryError,
+    graph_twin,
+    read_from,
+    request,
+    send,
+)
 from nbkg.graph.remote_dataset import (
     GRAPHS_WITH_TRIPLES,
     NAMED_GRAPHS,
@@ -61,7 +65,6 @@ from nbkg.graph.remote_dataset import (
     graph_names,
     is_virtuoso,
     store_graphs,
-    virtuoso_dataset,
 )
 from nbkg.graph.remote_dialects import lasting_error, plain_term, values_inside
 from nbkg.graph.remote_union import UNION, resync, split, swap
@@ -70,19 +73,9 @@ from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
 CHUNK = 5_000  # triples per INSERT DATA when the server has no Graph Store Protocol
 GSP_CHUNK = 50_000  # triples per Graph Store Protocol request (one PUT, then POSTs)
-TIMEOUT = 300
 RETRIES = 3  # further attempts of a request after a connection error or a 5xx/429 answer
 BACKOFF = 0.2  # seconds before the first retry, doubling after each
-_RETRY_STATUS = {429, 500, 502, 503, 504}
 _MISSING = (404, 405, 501)  # an endpoint the server does not have
-# SPARQLWrapper turns these HTTP answers into its own exceptions
-_STATUS = {
-    "QueryBadFormed": 400,
-    "Unauthorized": 401,
-    "EndPointNotFound": 404,
-    "URITooLong": 414,
-    "EndPointInternalError": 500,
-}
 
 
 def _sibling(url: str, name: str) -> str:
@@ -92,10 +85,6 @@ def _sibling(url: str, name: str) -> str:
 
 def _is_sparql(url: str) -> bool:
     return url.rstrip("/").rpartition("/")[2] == "sparql"
-
-
-class _RetryError(Exception):
-    """One attempt failed in a way worth another try."""
 
 
 class RemoteStore(Store):
@@ -137,11 +126,11 @@ class RemoteStore(Store):
     # -- retries -------------------------------------------------------------------------
 
     def _attempts(self, attempt: Callable[[], object]) -> object:
-        """Run ``attempt`` until it does not raise _RetryError, at most ``retries`` + 1 times."""
+        """Run ``attempt`` until it does not raise RetryError, at most ``retries`` + 1 times."""
         for number in range(self.retries + 1):
             try:
                 return attempt()
-            except _RetryError as err:
+            except RetryError as err:
                 last = err
                 if number < self.retries:
                     self._retried = True
@@ -163,9 +152,9 @@ class RemoteStore(Store):
             try:
                 response = self._session.request(method, url, timeout=TIMEOUT, **kwargs)
             except requests.RequestException as err:
-                raise _RetryError(f"cannot reach {url}: {err}") from None
-            if response.status_code in _RETRY_STATUS and not lasting_error(response.text[:500]):
-                raise _RetryError(f"{url} answered {response.status_code}: {response.text[:500]}")
+                raise RetryError(f"cannot reach {url}: {err}") from None
+            if response.status_code in RETRY_STATUS and not lasting_error(response.text[:500]):
+                raise RetryError(f"{url} answered {response.status_code}: {response.text[:500]}")
             return response
 
         return self._attempts(attempt)  # type: ignore[return-value]
@@ -202,7 +191,7 @@ class RemoteStore(Store):
             body = self._query(sparql, "nt", *dataset)
             try:
                 triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
-                return triples_answer(triples, _graph_twin(fmt), limit)
+                return triples_answer(triples, graph_twin(fmt), limit)
             except SyntaxError as err:
                 raise StoreError(f"{self.location} sent unreadable N-Triples: {err}") from None
         payload = json.loads(self._query(sparql, "json", *dataset))
@@ -221,44 +210,14 @@ class RemoteStore(Store):
         default_graphs: tuple[str, ...] = (),
         named_graphs: tuple[str, ...] = (),
     ) -> bytes:
-        client = SPARQLWrapper(self.location)
-        client.setMethod(POST)
-        client.setOnlyConneg(True)  # the Accept header alone chooses the format
-        with warnings.catch_warnings():  # SPARQLWrapper warns on text it cannot classify
-            warnings.simplefilter("ignore", RuntimeWarning)
-            # SPARQLWrapper reads the kind of request from the text, comments included: a
-            # comment saying "clear" made a query an update, sent as update=
-            client.setQuery(_COMMENT_LINE.sub("", sparql))
-        client.setTimeout(TIMEOUT)
-        kind = client.queryType
-        graph_result = kind in ("CONSTRUCT", "DESCRIBE")
-        wanted = formats.get(_graph_twin(fmt) if graph_result else fmt)
-        if graph_result and wanted.kind == "results":
-            raise QueryError(
-                f"format {fmt!r} is for SELECT/ASK results; CONSTRUCT and DESCRIBE give "
-                f"{', '.join(formats.GRAPH_FORMATS)}"
-            )
-        if not graph_result and wanted.kind != "results":
-            raise QueryError(
-                f"format {fmt!r} is for graphs; SELECT and ASK give "
-                f"{', '.join(formats.RESULT_FORMATS)}"
-            )
-        client.addCustomHttpHeader("Accept", wanted.media_type)
+        client = request(self.location, sparql, fmt)
         if default_graphs or named_graphs:
-            for graph in default_graphs:
-                client.addDefaultGraph(graph)
-            for graph in named_graphs:
-                client.addNamedGraph(graph)
+            read_from(client, default_graphs, named_graphs, pragmas=False)
         elif not has_dataset(sparql):
             default, named = split(self._listed_graphs())
-            default, named = default or [NO_GRAPH], named or [NO_GRAPH]  # an empty dataset
-            if self._virtuoso:  # it would echo each graph as a header
-                client.queryString = virtuoso_dataset(default, named) + client.queryString
-            else:
-                for graph in default:
-                    client.addDefaultGraph(graph)
-                for graph in named:
-                    client.addNamedGraph(graph)  # else GRAPH ?g would see no graph at all
+            # no graph at all: an empty dataset; named graphs too, else GRAPH ?g sees none
+            default, named = default or [NO_GRAPH], named or [NO_GRAPH]
+            read_from(client, default, named, pragmas=self._virtuoso)
         return self._send(client)
 
     def _graph_names(self) -> list[str]:
@@ -278,33 +237,13 @@ class RemoteStore(Store):
         return store_graphs(graph_names(self._listing(GRAPHS_WITH_TRIPLES)) or [])
 
     def _listing(self, sparql: str) -> dict:
-        client = SPARQLWrapper(self.location)
-        client.setMethod(POST)
-        client.setOnlyConneg(True)  # the Accept header alone chooses the format
-        client.setQuery(sparql)
-        client.addCustomHttpHeader("Accept", formats.get("json").media_type)
-        return json.loads(self._send(client))
+        return json.loads(self._send(request(self.location, sparql, "json")))
 
     def _send(self, client: SPARQLWrapper) -> bytes:
         def attempt() -> bytes:
-            try:
-                response = client.query().response
-                self._virtuoso = is_virtuoso(response.headers.get("Server"))
-                return response.read()
-            except HTTPError as err:
-                body = err.read().decode("utf-8", "replace")[:500]
-                if err.code in _RETRY_STATUS and not lasting_error(body):
-                    raise _RetryError(f"{self.location} answered {err.code}: {body}") from None
-                raise QueryError(f"{self.location} answered {err.code}: {body}") from None
-            except SPARQLWrapperException as err:
-                status = _STATUS.get(type(err).__name__, "an error")
-                if status in _RETRY_STATUS and not lasting_error(str(err)):
-                    raise _RetryError(f"{self.location} answered {status}: {err}") from None
-                raise QueryError(f"{self.location} answered {status}: {err}") from None
-            except (URLError, OSError, IncompleteRead) as err:
-                raise _RetryError(f"cannot reach {self.location}: {err}") from None
-            except HTTPException as err:  # an answer Python's HTTP client cannot read
-                raise QueryError(f"{self.location} sent an unreadable answer: {err}") from None
+            body, server = send(client, self.location)
+            self._virtuoso = is_virtuoso(server)
+            return body
 
         return self._attempts(attempt)  # type: ignore[return-value]
 
@@ -462,10 +401,3 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._session.close()
-
-
-_COMMENT_LINE = re.compile(r"^[ \t]*#[^\n]*$", re.M)
-
-
-def _graph_twin(fmt: str) -> str:
-    return {"json": "jsonld", "xml": "rdf"}.get(fmt, fmt)
