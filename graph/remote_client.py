@@ -36,6 +36,17 @@ class RetryError(Exception):
     """One attempt failed in a way worth another try."""
 
 
+def sibling(url: str, name: str) -> str:
+    """The endpoint ``name`` beside a query endpoint: …/query or …/sparql -> …/name."""
+    base, _, last = url.rstrip("/").rpartition("/")
+    return f"{base}/{name}" if last in ("query", "sparql") else f"{url.rstrip('/')}/{name}"
+
+
+def is_sparql(url: str) -> bool:
+    """Whether a query endpoint is Virtuoso's kind, …/sparql."""
+    return url.rstrip("/").rpartition("/")[2] == "sparql"
+
+
 def graph_twin(fmt: str) -> str:
     """The graph format a results format name stands for when a query gives a graph."""
     return {"json": "jsonld", "xml": "rdf"}.get(fmt, fmt)

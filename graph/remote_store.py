@@ -53,9 +53,11 @@ from nbkg.graph.remote_client import (
     TIMEOUT,
     RetryError,
     graph_twin,
+    is_sparql,
     read_from,
     request,
     send,
+    sibling,
 )
 from nbkg.graph.remote_dataset import (
     GRAPHS_WITH_TRIPLES,
@@ -67,7 +69,7 @@ from nbkg.graph.remote_dataset import (
     store_graphs,
 )
 from nbkg.graph.remote_dialects import lasting_error, plain_term, values_inside
-from nbkg.graph.remote_union import UNION, resync, split, swap
+from nbkg.graph.remote_union import UNION, copy_into, resync, split, swap
 from nbkg.graph.sparql import has_dataset, query_form, term_text
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
@@ -76,15 +78,6 @@ GSP_CHUNK = 50_000  # triples per Graph Store Protocol request (one PUT, then PO
 RETRIES = 3  # further attempts of a request after a connection error or a 5xx/429 answer
 BACKOFF = 0.2  # seconds before the first retry, doubling after each
 _MISSING = (404, 405, 501)  # an endpoint the server does not have
-
-
-def _sibling(url: str, name: str) -> str:
-    base, _, last = url.rstrip("/").rpartition("/")
-    return f"{base}/{name}" if last in ("query", "sparql") else f"{url.rstrip('/')}/{name}"
-
-
-def _is_sparql(url: str) -> bool:
-    return url.rstrip("/").rpartition("/")[2] == "sparql"
 
 
 class RemoteStore(Store):
@@ -107,14 +100,14 @@ class RemoteStore(Store):
         self.chunk = chunk  # None: the module's CHUNK / GSP_CHUNK
         self.gsp_chunk = gsp_chunk
         given_update = update_url or os.environ.get("NBKG_UPDATE_ENDPOINT")
-        self.update_url = given_update or _sibling(query_url, "update")
+        self.update_url = given_update or sibling(query_url, "update")
         # where updates go if the derived endpoint is missing: the query endpoint (Virtuoso)
         self._update_fallbacks = [] if given_update else [query_url]
         given_gsp = gsp_url or os.environ.get("NBKG_GSP_ENDPOINT")
-        self.gsp_url = given_gsp or _sibling(query_url, "store")
+        self.gsp_url = given_gsp or sibling(query_url, "store")
         self._gsp_fallbacks = (
-            [_sibling(query_url, "sparql-graph-crud")]
-            if not given_gsp and _is_sparql(query_url)
+            [sibling(query_url, "sparql-graph-crud")]
+            if not given_gsp and is_sparql(query_url)
             else []
         )
         self._gsp: bool | None = None  # unknown until first tried
@@ -257,12 +250,22 @@ class RemoteStore(Store):
         self._update(f"{sparql} ;\n{resync()}")
 
     def fill_union(self) -> None:
-        """A store whose graphs were loaded by other means gets its union graph."""
+        """A store whose graphs were loaded by other means gets its union graph: copied
+        graph by graph into a staging graph, so that no request holds the whole store
+        (Virtuoso caps what one transaction may write), then moved in whole."""
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
         listed = self._listed_graphs()
-        if UNION not in listed and listed:
-            self._update(resync())
+        if UNION in listed or not listed:
+            return
+        staging = f"{STAGING}{uuid.uuid4()}"
+        try:
+            for name in listed:
+                self._update(copy_into(staging, name))
+            self._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{UNION}>")
+        except StoreError:
+            self._drop_quietly(staging)
+            raise
 
     def _update(self, sparql: str, settled: Callable[[], bool] | None = None) -> None:
         while True:

@@ -11,7 +11,7 @@ The union is kept by the store's own writes: replacing a graph retracts the trip
 old version held and adds the new version's, in the same update request as the ``MOVE`` that
 swaps the graph in (one transaction on Oxigraph and Fuseki). A store whose graphs were loaded
 by other means (a dump bulk-loaded into Virtuoso) has no union graph: its queries name each
-graph, as before, until ``nbkg build`` fills the union (:func:`fill`).
+graph, as before, until ``nbkg build`` fills the union graph.
 """
 
 from __future__ import annotations
@@ -46,9 +46,17 @@ def swap(staging: str, target: str) -> str:
     )
 
 
+def copy_into(target: str, source: str) -> str:
+    """An update adding the triples of graph ``source`` to graph ``target``."""
+    return (
+        f"INSERT {{ GRAPH <{target}> {{ ?s ?p ?o }} }}\n"
+        f"  WHERE {{ GRAPH <{source}> {{ ?s ?p ?o }} }}"
+    )
+
+
 def resync() -> str:
-    """An update that brings the union in line with every graph of the store: after an
-    update of unknown reach, or to fill the union of a store loaded by other means."""
+    """An update that brings the union in line with every graph of the store, after an
+    update of unknown reach."""
     return (
         f"DELETE {{ GRAPH <{UNION}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{UNION}> {{ ?s ?p ?o }}\n"
         f"  FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER ({_SOURCE_GRAPH}) }} }} ;\n"

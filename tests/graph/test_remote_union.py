@@ -4,14 +4,17 @@ their default graph: on a real `oxigraph serve`, checked from the server's side 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pyoxigraph as ox
+import pytest
 import requests
 from rdflib import BNode, Graph, Literal, URIRef
 from server_graphs import EX, numbered, oxigraph_graph_names, oxigraph_stored_graph
 
 from nbkg.graph.remote_store import RemoteStore
 from nbkg.graph.remote_union import UNION
+from nbkg.graph.store import StoreError
 
 G1 = EX["graph/one"]
 G2 = EX["graph/two"]
@@ -36,6 +39,17 @@ def behind_the_store(base: str, sparql: str) -> None:
         f"{base}/update",
         data=sparql,
         headers={"Content-Type": "application/sparql-update"},
+        timeout=10,
+    ).raise_for_status()
+
+
+def put_behind_the_store(base: str, iri: URIRef, graph: Graph) -> None:
+    """A graph put on the server directly, not through the store."""
+    requests.put(
+        f"{base}/store",
+        params={"graph": str(iri)},
+        data=graph.serialize(format="nt"),
+        headers={"Content-Type": "application/n-triples"},
         timeout=10,
     ).raise_for_status()
 
@@ -84,13 +98,7 @@ def test_blank_nodes_enter_the_union_once_and_leave_it(base: str) -> None:
 
 def test_a_store_loaded_by_other_means_is_answered_then_given_its_union(base: str) -> None:
     for iri, graph in ((G1, graph_of(SHARED)), (G2, numbered(3))):
-        requests.put(
-            f"{base}/store",
-            params={"graph": str(iri)},
-            data=graph.serialize(format="nt"),
-            headers={"Content-Type": "application/n-triples"},
-            timeout=10,
-        ).raise_for_status()
+        put_behind_the_store(base, iri, graph)
     store = RemoteStore(f"{base}/query")
     assert answers(store, EX.shared) == {"in both"}  # each graph named: the same answers
     assert len(union_held(base)) == 0
@@ -100,6 +108,31 @@ def test_a_store_loaded_by_other_means_is_answered_then_given_its_union(base: st
     behind_the_store(base, f"DROP GRAPH <{UNION}>")
     store.replace_graph(G2, numbered(1))
     assert set(union_held(base)) == {SHARED, *numbered(1)}
+
+
+def test_a_fill_that_fails_half_way_leaves_no_union_graph(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    put_behind_the_store(base, G1, numbered(2))
+    put_behind_the_store(base, G2, numbered(3, "w"))
+    store = RemoteStore(f"{base}/query", retries=0)
+    sent: list[str] = []
+    update = store._update
+
+    def failing_second(sparql: str, settled: Callable[[], bool] | None = None) -> None:
+        sent.append(sparql)
+        if len(sent) == 2:
+            raise StoreError("the server went away")
+        update(sparql, settled)
+
+    monkeypatch.setattr(store, "_update", failing_second)
+    with pytest.raises(StoreError, match="went away"):
+        store.fill_union()
+    assert len(union_held(base)) == 0  # queries go on naming each graph
+    assert oxigraph_graph_names(base) == {str(G1), str(G2)}  # no staging graph left
+    monkeypatch.undo()
+    store.fill_union()
+    assert set(union_held(base)) == {*numbered(2), *numbered(3, "w")}
 
 
 def test_an_update_keeps_the_union_in_line(base: str) -> None:
