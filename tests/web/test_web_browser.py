@@ -88,10 +88,14 @@ def css(browser: WebDriver, selector: str) -> list:
 
 
 def fresh(browser: WebDriver, url: str) -> None:
-    """Open ``url`` as a first-time visitor: no editor tabs or settings kept."""
-    browser.get(url)
-    browser.execute_script("window.localStorage.clear(); window.sessionStorage.clear();")
+    """Open ``url`` as a first-time visitor: no editor tabs or settings kept.
+
+    The browser clears the origin's storage itself: a page's own
+    ``localStorage.clear()`` may not reach disk before the next page reads it.
+    """
+    origin = "/".join(url.split("/")[:3])
     browser.get("about:blank")
+    browser.execute_cdp_cmd("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
     browser.get(url)
 
 
