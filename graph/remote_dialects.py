@@ -13,6 +13,7 @@ from nbkg.graph.sparql import with_values
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _VIRTUOSO_ERROR = re.compile(r"Virtuoso ([0-9A-Z]{5}) Error")
+_LOG_FULL = "Error SR325"  # a transaction wrote more than TransactionAfterImageLimit
 
 
 def plain_term(binding: dict) -> dict:
@@ -32,9 +33,26 @@ def plain_term(binding: dict) -> dict:
 def lasting_error(body: str) -> bool:
     """Whether a 5xx answer is an error that another try would only repeat: Virtuoso answers
     500 for errors in the query itself; only its transaction rollbacks (SQLSTATE 40xxx, a
-    deadlock say) and connection troubles (08xxx) are worth another try."""
+    deadlock say) and connection troubles (08xxx) are worth another try, and not the
+    rollback of a transaction bigger than its log may hold."""
     found = _VIRTUOSO_ERROR.search(body)
-    return found is not None and not found.group(1).startswith(("40", "08"))
+    if found is None:
+        return False
+    return _LOG_FULL in body or not found.group(1).startswith(("40", "08"))
+
+
+def advice(body: str) -> str:
+    """What the server's operator can do about an error, where there is something.
+
+    >>> advice("Virtuoso 40005 Error SR325: Transaction aborted because ...")[:48]
+    '; Virtuoso replaces a graph in one transaction: '
+    """
+    if _LOG_FULL in body:
+        return (
+            "; Virtuoso replaces a graph in one transaction: raise TransactionAfterImageLimit"
+            " (bytes, 50,000,000 by default) in the [Parameters] of virtuoso.ini"
+        )
+    return ""
 
 
 _AGGREGATE = re.compile(

@@ -68,8 +68,17 @@ from nbkg.graph.remote_dataset import (
     is_virtuoso,
     store_graphs,
 )
-from nbkg.graph.remote_dialects import lasting_error, plain_term, values_inside
-from nbkg.graph.remote_union import UNION, copy_into, resync, split, swap
+from nbkg.graph.remote_dialects import advice, lasting_error, plain_term, values_inside
+from nbkg.graph.remote_union import (
+    UNION,
+    copy_into,
+    resync,
+    resync_steps,
+    split,
+    swap,
+    swap_steps,
+    unlogged,
+)
 from nbkg.graph.sparql import has_dataset, query_form, term_text
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
@@ -244,10 +253,17 @@ class RemoteStore(Store):
 
     def update(self, sparql: str) -> None:
         """Run the update, then bring the union graph in line in the same request: what
-        an update changed is not known here (a pass over the whole store, as embedded)."""
+        an update changed is not known here (a pass over the whole store, as embedded).
+        A store without a union graph keeps none: ``nbkg build`` fills it."""
         if self.read_only:
             raise StoreError(f"the store at {self.location} is open read-only")
-        self._update(f"{sparql} ;\n{resync()}")
+        if UNION not in self._listed_graphs():  # queries name each graph until a build
+            self._update(sparql)
+        elif self._virtuoso:  # the user's update keeps its transaction; the resync cannot
+            self._update(sparql)
+            self._resync()
+        else:
+            self._update(f"{sparql} ;\n{resync()}")
 
     def fill_union(self) -> None:
         """A store whose graphs were loaded by other means gets its union graph: copied
@@ -261,10 +277,37 @@ class RemoteStore(Store):
         staging = f"{STAGING}{uuid.uuid4()}"
         try:
             for name in listed:
-                self._update(copy_into(staging, name))
+                copy = copy_into(staging, name)
+                self._update(unlogged(copy) if self._virtuoso else copy)
             self._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{UNION}>")
         except StoreError:
             self._drop_quietly(staging)
+            raise
+
+    def _swap(self, staging: str, target: str, settled: Callable[[], bool]) -> None:
+        """Swap the new version in and keep the union graph in line: one transaction, or
+        on Virtuoso three requests (see ``remote_union``)."""
+        if not self._virtuoso:
+            self._update(swap(staging, target), settled)
+            return
+        retract, add, move = swap_steps(staging, target)
+        try:
+            self._update(unlogged(retract))
+            self._update(unlogged(add))
+            self._update(move, settled)
+        except StoreError:
+            self._drop_quietly(UNION)
+            raise
+
+    def _resync(self) -> None:
+        """Bring the union graph in line with the store (Virtuoso: without its
+        transaction log, and a failure drops the union graph, which it may have left
+        half-written)."""
+        try:
+            for step in resync_steps():
+                self._update(unlogged(step))
+        except StoreError:
+            self._drop_quietly(UNION)
             raise
 
     def _update(self, sparql: str, settled: Callable[[], bool] | None = None) -> None:
@@ -283,6 +326,7 @@ class RemoteStore(Store):
         if response.status_code is not None and response.status_code >= 400:
             raise QueryError(
                 f"{self.update_url} answered {response.status_code}: {response.text[:500]}"
+                + advice(response.text[:500])
             )
         self._update_fallbacks = []  # this endpoint works: keep it
 
@@ -313,7 +357,7 @@ class RemoteStore(Store):
                 return len(graph) > 0 and not self._has_graph(staging)
 
             self.fill_union()  # before the first swap, which would start it with one graph
-            self._update(swap(staging, str(iri)), settled=moved)
+            self._swap(staging, str(iri), settled=moved)
         except StoreError:
             self._drop_quietly(staging)
             raise
@@ -372,12 +416,13 @@ class RemoteStore(Store):
         rows = json.loads(self._query(sparql, "json"))["results"]["bindings"]
         return int(rows[0]["n"]["value"]) if rows else 0
 
-    def _drop_quietly(self, staging: str) -> None:
-        """One try to remove a staging graph after a failure; the failure is what matters."""
+    def _drop_quietly(self, graph: str) -> None:
+        """One try to remove a staging graph (or a half-written union graph) after a
+        failure; the failure is what matters."""
         try:
             self._session.post(
                 self.update_url,
-                data=f"DROP SILENT GRAPH <{staging}>".encode(),
+                data=f"DROP SILENT GRAPH <{graph}>".encode(),
                 timeout=TIMEOUT,
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
             )

@@ -153,17 +153,34 @@ VIRTUOSO_GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL";'
 def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A private Virtuoso (Debian's virtuoso-opensource) on free localhost ports, shared by
     the session; yields its /sparql URL. Tests empty it themselves."""
+    with serving_virtuoso(tmp_path_factory.mktemp("virtuoso")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def small_log_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Virtuoso whose transactions may write 200 KB to its log (50 MB by default): a
+    graph of thousands of triples then passes the limit as one of millions does."""
+    folder = tmp_path_factory.mktemp("virtuoso-small-log")
+    with serving_virtuoso(folder, "TransactionAfterImageLimit = 200000\n") as url:
+        yield url
+
+
+@contextmanager
+def serving_virtuoso(folder: Path, parameters: str = "") -> Iterator[str]:
+    """Run a Virtuoso in ``folder``, with ``parameters`` (ini lines) added to its
+    [Parameters] section, and yield its /sparql URL."""
     binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
     if not binary or not isql:
         pytest.fail(
             "Virtuoso is missing: apt-get install virtuoso-opensource "
             "(gives virtuoso-t and isql-vt; .ci/run installs it)"
         )
-    folder = tmp_path_factory.mktemp("virtuoso")
     (folder / "www").mkdir()
     sql_port, http_port = _free_port(), _free_port()
+    ini = VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port)
     (folder / "virtuoso.ini").write_text(
-        VIRTUOSO_INI.format(dir=folder, sql_port=sql_port, http_port=http_port)
+        ini.replace("[Parameters]\n", f"[Parameters]\n{parameters}")
     )
     log = (folder / "console.log").open("wb")
     process = subprocess.Popen(

@@ -224,8 +224,8 @@ def test_retries_are_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (store.retries, store.backoff) == (1, 0.01)
     sent = intercept(store, monkeypatch, lambda *a: requests.ConnectionError("refused"))
     with pytest.raises(StoreError, match="cannot reach .*tried 2 times"):
-        store.update(f'INSERT DATA {{ <{EX.a}> <{EX.p}> "x" }}')
-    assert len(sent) == 2
+        store.replace_graph(G, with_blank_nodes(1, "x"))
+    assert [line.split()[0] for line in sent] == ["PUT", "PUT", "POST"]  # 1 + 1 tries, a DROP
 
 
 # -- answers that were lost ------------------------------------------------------------------

@@ -145,6 +145,16 @@ def test_an_update_keeps_the_union_in_line(base: str) -> None:
     assert len(union_held(base)) == 0
 
 
+def test_an_update_leaves_a_store_without_a_union_graph_without_one(base: str) -> None:
+    """Starting one would copy the whole store in the update's request; a build fills it
+    graph by graph instead."""
+    put_behind_the_store(base, G1, numbered(2))
+    store = RemoteStore(f"{base}/query")
+    store.update(f'INSERT DATA {{ GRAPH <{G2}> {{ <{EX.a}> <{EX.p}> "added" }} }}')
+    assert answers(store, EX.a) == {"added"}
+    assert oxigraph_graph_names(base) == {str(G1), str(G2)}
+
+
 def test_the_dump_leaves_the_union_graph_out(base: str) -> None:
     store = RemoteStore(f"{base}/query")
     store.replace_graph(G1, numbered(2))
