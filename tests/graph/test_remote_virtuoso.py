@@ -39,10 +39,14 @@ QUERIES = sorted(p.stem for p in QUERY_DIR.glob("*.rq"))
 @pytest.fixture
 def url(virtuoso_server: str) -> str:
     """The shared Virtuoso, emptied of every graph but its own before the test."""
-    for name in graph_names(virtuoso_server) | {UNION}:
+    return emptied(virtuoso_server)
+
+
+def emptied(url: str) -> str:
+    for name in graph_names(url) | {UNION}:
         if not name.startswith(SYSTEM_GRAPHS):
-            sparql_update(virtuoso_server, f"DROP SILENT GRAPH <{name}>")
-    return virtuoso_server
+            sparql_update(url, f"DROP SILENT GRAPH <{name}>")
+    return url
 
 
 def sparql_update(url: str, sparql: str) -> None:
@@ -189,10 +193,7 @@ def test_failure_mid_load_keeps_the_previous_version(
 
 @pytest.fixture
 def small_log(small_log_virtuoso: str) -> str:
-    for name in graph_names(small_log_virtuoso) | {UNION}:
-        if not name.startswith(SYSTEM_GRAPHS):
-            sparql_update(small_log_virtuoso, f"DROP SILENT GRAPH <{name}>")
-    return small_log_virtuoso
+    return emptied(small_log_virtuoso)
 
 
 def union_size(url: str) -> int:
