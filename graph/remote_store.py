@@ -10,9 +10,9 @@ Servers differ in what their default graph is. To give every server the same uni
 graphs semantics, each query names the store's union graph as ``default-graph-uri`` and the
 store's graphs as ``named-graph-uri`` (SPARQL 1.1 Protocol; Virtuoso: ``DEFINE`` pragmas),
 unless the query has its own ``FROM``. The store keeps that union graph up to date with its
-own writes (``remote_union``); without one, each graph is named as a default graph. A
-server's own bookkeeping graphs (Virtuoso keeps a few) are not the store's
-(``remote_dataset``).
+own writes (``remote_union``, ``remote_union_writes``); without one, each graph is named as
+a default graph. A server's own bookkeeping graphs (Virtuoso keeps a few) are not the
+store's (``remote_dataset``).
 
 Virtuoso takes updates at the query endpoint itself and has its Graph Store Protocol at
 ``…/sparql-graph-crud``: when the derived ``…/update`` or ``…/store`` is not there, the next
@@ -69,16 +69,8 @@ from nbkg.graph.remote_dataset import (
     store_graphs,
 )
 from nbkg.graph.remote_dialects import advice, lasting_error, plain_term, values_inside
-from nbkg.graph.remote_union import (
-    UNION,
-    copy_into,
-    resync,
-    resync_steps,
-    split,
-    swap,
-    swap_steps,
-    unlogged,
-)
+from nbkg.graph.remote_union import UNION, split
+from nbkg.graph.remote_union_writes import UnionWrites
 from nbkg.graph.sparql import has_dataset, query_form, term_text
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
@@ -89,7 +81,7 @@ BACKOFF = 0.2  # seconds before the first retry, doubling after each
 _MISSING = (404, 405, 501)  # an endpoint the server does not have
 
 
-class RemoteStore(Store):
+class RemoteStore(UnionWrites, Store):
     def __init__(
         self,
         query_url: str,
@@ -250,65 +242,6 @@ class RemoteStore(Store):
         return self._attempts(attempt)  # type: ignore[return-value]
 
     # -- writes --------------------------------------------------------------------------
-
-    def update(self, sparql: str) -> None:
-        """Run the update, then bring the union graph in line in the same request: what
-        an update changed is not known here (a pass over the whole store, as embedded).
-        A store without a union graph keeps none: ``nbkg build`` fills it."""
-        if self.read_only:
-            raise StoreError(f"the store at {self.location} is open read-only")
-        if UNION not in self._listed_graphs():  # queries name each graph until a build
-            self._update(sparql)
-        elif self._virtuoso:  # the user's update keeps its transaction; the resync cannot
-            self._update(sparql)
-            self._resync()
-        else:
-            self._update(f"{sparql} ;\n{resync()}")
-
-    def fill_union(self) -> None:
-        """A store whose graphs were loaded by other means gets its union graph: copied
-        graph by graph into a staging graph, so that no request holds the whole store
-        (Virtuoso caps what one transaction may write), then moved in whole."""
-        if self.read_only:
-            raise StoreError(f"the store at {self.location} is open read-only")
-        listed = self._listed_graphs()
-        if UNION in listed or not listed:
-            return
-        staging = f"{STAGING}{uuid.uuid4()}"
-        try:
-            for name in listed:
-                copy = copy_into(staging, name)
-                self._update(unlogged(copy) if self._virtuoso else copy)
-            self._update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{UNION}>")
-        except StoreError:
-            self._drop_quietly(staging)
-            raise
-
-    def _swap(self, staging: str, target: str, settled: Callable[[], bool]) -> None:
-        """Swap the new version in and keep the union graph in line: one transaction, or
-        on Virtuoso three requests (see ``remote_union``)."""
-        if not self._virtuoso:
-            self._update(swap(staging, target), settled)
-            return
-        retract, add, move = swap_steps(staging, target)
-        try:
-            self._update(unlogged(retract))
-            self._update(unlogged(add))
-            self._update(move, settled)
-        except StoreError:
-            self._drop_quietly(UNION)
-            raise
-
-    def _resync(self) -> None:
-        """Bring the union graph in line with the store (Virtuoso: without its
-        transaction log, and a failure drops the union graph, which it may have left
-        half-written)."""
-        try:
-            for step in resync_steps():
-                self._update(unlogged(step))
-        except StoreError:
-            self._drop_quietly(UNION)
-            raise
 
     def _update(self, sparql: str, settled: Callable[[], bool] | None = None) -> None:
         while True:
