@@ -15,7 +15,7 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from nbkg.graph import formats
 from nbkg.graph.remote_dataset import virtuoso_dataset
-from nbkg.graph.remote_dialects import lasting_error
+from nbkg.graph.remote_dialects import advice, lasting_error
 from nbkg.graph.store import QueryError
 
 TIMEOUT = 300
@@ -102,12 +102,12 @@ def send(client: SPARQLWrapper, location: str) -> tuple[bytes, str | None]:
         body = err.read().decode("utf-8", "replace")[:500]
         if err.code in RETRY_STATUS and not lasting_error(body):
             raise RetryError(f"{location} answered {err.code}: {body}") from None
-        raise QueryError(f"{location} answered {err.code}: {body}") from None
+        raise QueryError(f"{location} answered {err.code}: {body}{advice(body)}") from None
     except SPARQLWrapperException as err:
         status = _STATUS.get(type(err).__name__, "an error")
         if status in RETRY_STATUS and not lasting_error(str(err)):
             raise RetryError(f"{location} answered {status}: {err}") from None
-        raise QueryError(f"{location} answered {status}: {err}") from None
+        raise QueryError(f"{location} answered {status}: {err}{advice(str(err))}") from None
     except (URLError, OSError, IncompleteRead) as err:
         raise RetryError(f"cannot reach {location}: {err}") from None
     except HTTPException as err:  # an answer Python's HTTP client cannot read

@@ -9,10 +9,11 @@ otherwise.
 Servers differ in what their default graph is. To give every server the same union-of-all-
 graphs semantics, each query names the store's union graph as ``default-graph-uri`` and the
 store's graphs as ``named-graph-uri`` (SPARQL 1.1 Protocol; Virtuoso: ``DEFINE`` pragmas),
-unless the query has its own ``FROM``. The store keeps that union graph up to date with its
-own writes (``remote_union``, ``remote_union_writes``); without one, each graph is named as
-a default graph. A server's own bookkeeping graphs (Virtuoso keeps a few) are not the
-store's (``remote_dataset``).
+unless the query has its own ``FROM``; a capped answer's cap goes to the server as a
+``LIMIT`` where the query allows it (``remote_queries``). The store keeps that union graph
+up to date with its own writes (``remote_union``, ``remote_union_writes``); without one,
+each graph is named as a default graph. A server's own bookkeeping graphs (Virtuoso keeps a
+few) are not the store's (``remote_dataset``).
 
 Virtuoso takes updates at the query endpoint itself and has its Graph Store Protocol at
 ``…/sparql-graph-crud``: when the derived ``…/update`` or ``…/store`` is not there, the next
@@ -31,28 +32,21 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 import pyoxigraph as ox
 import requests
-from rdflib import BNode, Graph, Node, URIRef
+from rdflib import BNode, Graph, URIRef
 from SPARQLWrapper import SPARQLWrapper
 
 from nbkg.graph import formats
-from nbkg.graph.answers import (
-    RDF_FORMATS,
-    Answer,
-    boolean_answer,
-    solutions_answer,
-    triples_answer,
-)
+from nbkg.graph.answers import RDF_FORMATS
 from nbkg.graph.remote_batches import batches, ntriples
 from nbkg.graph.remote_client import (
     RETRY_STATUS,
     TIMEOUT,
     RetryError,
-    graph_twin,
     is_sparql,
     read_from,
     request,
@@ -68,10 +62,11 @@ from nbkg.graph.remote_dataset import (
     is_virtuoso,
     store_graphs,
 )
-from nbkg.graph.remote_dialects import advice, lasting_error, plain_term, values_inside
+from nbkg.graph.remote_dialects import advice, lasting_error
+from nbkg.graph.remote_queries import RemoteQueries
 from nbkg.graph.remote_union import UNION, split
 from nbkg.graph.remote_union_writes import UnionWrites
-from nbkg.graph.sparql import has_dataset, query_form, term_text
+from nbkg.graph.sparql import has_dataset, term_text
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
 CHUNK = 5_000  # triples per INSERT DATA when the server has no Graph Store Protocol
@@ -81,7 +76,7 @@ BACKOFF = 0.2  # seconds before the first retry, doubling after each
 _MISSING = (404, 405, 501)  # an endpoint the server does not have
 
 
-class RemoteStore(UnionWrites, Store):
+class RemoteStore(RemoteQueries, UnionWrites, Store):
     def __init__(
         self,
         query_url: str,
@@ -114,6 +109,7 @@ class RemoteStore(UnionWrites, Store):
         self._gsp: bool | None = None  # unknown until first tried
         self._lists_graphs: bool | None = None  # whether GRAPH ?g {} names each graph
         self._virtuoso = False  # the last answer came from Virtuoso
+        self._caps_sorted = True  # whether a capped sorted query is taken (see _select)
         self._retried = False  # whether some request needed another attempt
         self._session = requests.Session()
 
@@ -154,48 +150,6 @@ class RemoteStore(UnionWrites, Store):
         return self._attempts(attempt)  # type: ignore[return-value]
 
     # -- queries -------------------------------------------------------------------------
-
-    def query(self, sparql: str, fmt: str = "json") -> bytes:
-        """Results travel as SPARQL JSON and are written here: servers differ in their CSV
-        (Virtuoso quotes every field) and JSON (Virtuoso's ``typed-literal``)."""
-        if query_form(sparql) in ("SELECT", "ASK") and formats.get(fmt).kind == "results":
-            return self.run(sparql, fmt).body
-        return self._query(sparql, fmt)
-
-    def select(
-        self, sparql: str, bindings: Mapping[str, Node] | None = None
-    ) -> list[dict[str, Node]]:
-        return super().select(values_inside(sparql, bindings))
-
-    def ask(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> bool:
-        return super().ask(values_inside(sparql, bindings))
-
-    def run(
-        self,
-        sparql: str,
-        fmt: str,
-        *,
-        limit: int | None = None,
-        default_graphs: Sequence[str] = (),
-        named_graphs: Sequence[str] = (),
-    ) -> Answer:
-        """Rows travel as SPARQL JSON or N-Triples and are cut here (servers differ in caps)."""
-        dataset = (tuple(default_graphs), tuple(named_graphs))
-        if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
-            body = self._query(sparql, "nt", *dataset)
-            try:
-                triples = ox.parse(body, ox.RdfFormat.N_TRIPLES)
-                return triples_answer(triples, graph_twin(fmt), limit)
-            except SyntaxError as err:
-                raise StoreError(f"{self.location} sent unreadable N-Triples: {err}") from None
-        payload = json.loads(self._query(sparql, "json", *dataset))
-        if "boolean" in payload:
-            return boolean_answer(bool(payload["boolean"]), fmt)
-        rows = (
-            {name: plain_term(term) for name, term in row.items()}
-            for row in payload["results"]["bindings"]
-        )
-        return solutions_answer(payload["head"].get("vars", []), rows, fmt, limit)
 
     def _query(
         self,

@@ -166,6 +166,15 @@ def small_log_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
         yield url
 
 
+@pytest.fixture(scope="module")
+def sorting_virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Virtuoso set as the README advises for serving: it sorts an answer of up to one
+    row past nbkg's row cap in memory (10,000 rows by default)."""
+    folder = tmp_path_factory.mktemp("virtuoso-sorting")
+    with serving_virtuoso(folder, "MaxSortedTopRows = 10001\n") as url:
+        yield url
+
+
 @contextmanager
 def serving_virtuoso(folder: Path, parameters: str = "") -> Iterator[str]:
     """Run a Virtuoso in ``folder``, with ``parameters`` (ini lines) added to its

@@ -725,6 +725,31 @@ def test_run_cuts_select_at_the_cap_and_stays_parseable(loaded: Store, fmt: str)
     assert (whole.rows, whole.truncated) == (5, False)
 
 
+@pytest.mark.parametrize(
+    ("sparql", "limit", "expected"),
+    [
+        # a cap of exactly the rows there are: whole, not cut
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o)", 5, (5, False)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY DESC(?o)", 4, (4, True)),
+        # the query's own modifiers stand, the cap on top of them
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 3", 2, (2, True)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 3", 3, (3, False)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o OFFSET 1", 4, (4, False)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o OFFSET 1", 3, (3, True)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } # no order\n", 4, (4, True)),
+    ],
+)
+def test_run_tells_a_cut_answer_from_a_whole_one(
+    loaded: Store, sparql: str, limit: int, expected: tuple[int, bool]
+) -> None:
+    answer = loaded.run(sparql, "json", limit=limit)
+    assert (answer.rows, answer.truncated) == expected
+    rows = json.loads(answer.body)["results"]["bindings"]
+    whole = json.loads(loaded.run(sparql, "json").body)["results"]["bindings"]
+    if "ORDER BY" in sparql:  # the first rows of the order, and the order kept
+        assert [r["o"] for r in rows] == [r["o"] for r in whole][: expected[0]]
+
+
 def test_run_keeps_terms_exact(loaded: Store) -> None:
     answer = loaded.run(
         f"SELECT ?age ?says WHERE {{ <{EX.bob}> <{EX.age}> ?age ; <{EX.says}> ?says }}", "json"
