@@ -15,7 +15,8 @@ _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 _VIRTUOSO_ERROR = re.compile(r"Virtuoso ([0-9A-Z]{5}) Error")
 _LOG_FULL = "Error SR325"  # a transaction wrote more than TransactionAfterImageLimit
 _TOP_REFUSED = "Error SR353"  # a sorted LIMIT past MaxSortedTopRows
-_VALUE_TOO_LONG = "Error SR478"  # a value past a row of the sort's temporary table
+# a value past a row of the sort's temporary table: past the row, past its ANY column
+_VALUE_TOO_LONG = ("Error SR319", "Error SR478")
 
 
 def plain_term(binding: dict) -> dict:
@@ -54,9 +55,9 @@ def advice(body: str) -> str:
             "; Virtuoso replaces a graph in one transaction: raise TransactionAfterImageLimit"
             " (bytes, 50,000,000 by default) in the [Parameters] of virtuoso.ini"
         )
-    if _VALUE_TOO_LONG in body:
+    if any(code in body for code in _VALUE_TOO_LONG):
         return (
-            "; Virtuoso sorts a whole answer in a table whose rows hold about 8 KB, too little"
+            "; Virtuoso sorts a whole answer in a table whose rows hold a few KB, too little"
             " for a long value (a GROUP_CONCAT, say); it sorts an answer with a LIMIT of at"
             " most MaxSortedTopRows in memory: ask for fewer rows, or raise MaxSortedTopRows"
             " (10,000 by default) in the [Parameters] of virtuoso.ini above nbkg's row cap"
