@@ -95,7 +95,30 @@ def check(sparql: str, max_bytes: int) -> str | None:
         raise ProtocolError(
             403, f"{found} is not allowed here: queries are answered from this store alone"
         )
+    if (depth := nesting(sparql)) > MAX_NESTING:
+        raise ProtocolError(
+            400, f"the query nests brackets {depth} deep; this endpoint takes up to {MAX_NESTING}"
+        )
     return form
+
+
+#: Oxigraph's parser recurses on nested groups and brackets, and past about 3,000 levels it
+#: ends the process that runs it (a worker) instead of reporting an error.
+MAX_NESTING = 256
+_BRACKET = re.compile(r"[{(\[\]})]")
+
+
+def nesting(sparql: str) -> int:
+    """How deep the query's groups and brackets go, outside strings, IRIs and comments.
+
+    >>> nesting('SELECT * { ?s ?p "{{{" FILTER (?s != <x:y>) } # ((')
+    2
+    """
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(_LEXEMES.sub(" ", sparql)):
+        depth += 1 if bracket.group() in "{([" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 # Strings, IRIs and comments are removed before looking for keywords, so a label that

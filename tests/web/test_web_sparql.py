@@ -818,3 +818,29 @@ def test_wrong_content_type_on_post(client: FlaskClient, content_type: str | Non
     is_text_error(response, 415)
     assert "application/sparql-query" in response.get_data(as_text=True)
     still_answers(client)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("{ ", " }"), ("OPTIONAL { ", " }"), ("(", ")")],
+)
+def test_a_query_nested_too_deep_is_refused_by_name(
+    client: FlaskClient, opening: str, closing: str
+) -> None:
+    """Oxigraph's parser ended the worker past about 3,000 levels; the endpoint refuses
+    the text first, and keeps answering."""
+    depth = 3_500
+    if "(" in opening:
+        sparql = "ASK { FILTER (" + opening * depth + "true" + closing * depth + ") }"
+    else:
+        sparql = "ASK " + opening * depth + "?s ?p ?o" + closing * depth
+    response = client.post("/sparql", data={"query": sparql})
+    is_text_error(response, 400)
+    assert "nests" in response.get_data(as_text=True)
+    still_answers(client)
+
+
+def test_brackets_in_text_do_not_count_as_nesting(client: FlaskClient) -> None:
+    words = "{" * 600 + "(" * 600
+    response = ask(client, f'ASK {{ ?s ?p "{words}" }} # {words}')
+    assert response.status_code == 200, response.get_data(as_text=True)
