@@ -21,20 +21,17 @@ from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
-from nbkg.graph.sparql import query_form
-
-#: Oxigraph's parser recurses on nested groups and brackets and ends the process past about
-#: 3,000 levels (a segmentation fault): texts holding more than this many are sent as they are.
-MAX_OPENINGS = 1_000
+from nbkg.graph.sparql import MAX_NESTING, nesting, query_form
 
 
 @lru_cache(maxsize=64)
 def capped(sparql: str, limit: int) -> str | None:
     """``sparql`` asking for at most ``limit + 1`` rows, or None where that cannot be said by
     appending a ``LIMIT``: not a SELECT, a ``LIMIT`` or trailing ``VALUES`` of its own, or
-    text Oxigraph does not read (a server's own extensions, its predefined prefixes); the
-    query then runs as it is and the cap is applied to the rows that come back."""
-    if query_form(sparql) != "SELECT" or _openings(sparql) > MAX_OPENINGS:
+    text Oxigraph does not read (a server's own extensions, its predefined prefixes) or
+    would not survive (nested past ``MAX_NESTING``); the query then runs as it is and the
+    cap is applied to the rows that come back."""
+    if query_form(sparql) != "SELECT" or nesting(sparql) > MAX_NESTING:
         return None
     # on a line of its own, after any comment the query ends with
     asked = f"{sparql.rstrip()}\nLIMIT {limit + 1}\n"
@@ -43,10 +40,6 @@ def capped(sparql: str, limit: int) -> str | None:
     except (SyntaxError, ValueError, OSError):
         return None
     return asked
-
-
-def _openings(sparql: str) -> int:
-    return sparql.count("{") + sparql.count("(") + sparql.count("[")
 
 
 @cache

@@ -132,3 +132,32 @@ def with_rows(sparql: str, name: str, terms: Iterable[Node]) -> str:
     if name not in slots(sparql):
         return f"{sparql}\n{block}"
     return _SLOT.sub(lambda slot: block if slot.group(1) == name else slot.group(0), sparql)
+
+
+#: Strings, IRIs and comments, to be blanked out before looking at a query's keywords or
+#: brackets: a label that mentions SERVICE, or holds a brace, says nothing of the query.
+LEXEMES = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*",
+)
+#: Oxigraph's parser recurses on nested groups and brackets, and past about 3,000 levels it
+#: ends the process that runs it instead of reporting an error: deeper text is not parsed.
+MAX_NESTING = 256
+_BRACKET = re.compile(r"[{(\[\]})]")
+
+
+def nesting(sparql: str) -> int:
+    """How deep the query's groups and brackets go, outside strings, IRIs and comments.
+
+    >>> nesting('SELECT * { ?s ?p "{{{" FILTER (?s != <x:y>) } # ((')
+    2
+    """
+    depth = deepest = 0
+    for bracket in _BRACKET.finditer(LEXEMES.sub(" ", sparql)):
+        depth += 1 if bracket.group() in "{([" else -1
+        deepest = max(deepest, depth)
+    return deepest

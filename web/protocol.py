@@ -15,7 +15,7 @@ from urllib.parse import unquote_to_bytes
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request
 
-from nbkg.graph.sparql import query_form
+from nbkg.graph.sparql import LEXEMES, MAX_NESTING, nesting, query_form
 
 _UPDATE_TYPE = "application/sparql-update"
 _QUERY_TYPE = "application/sparql-query"
@@ -102,35 +102,6 @@ def check(sparql: str, max_bytes: int) -> str | None:
     return form
 
 
-#: Oxigraph's parser recurses on nested groups and brackets, and past about 3,000 levels it
-#: ends the process that runs it (a worker) instead of reporting an error.
-MAX_NESTING = 256
-_BRACKET = re.compile(r"[{(\[\]})]")
-
-
-def nesting(sparql: str) -> int:
-    """How deep the query's groups and brackets go, outside strings, IRIs and comments.
-
-    >>> nesting('SELECT * { ?s ?p "{{{" FILTER (?s != <x:y>) } # ((')
-    2
-    """
-    depth = deepest = 0
-    for bracket in _BRACKET.finditer(_LEXEMES.sub(" ", sparql)):
-        depth += 1 if bracket.group() in "{([" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-# Strings, IRIs and comments are removed before looking for keywords, so a label that
-# mentions SERVICE is no reason to refuse a query.
-_LEXEMES = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\s]*>"
-    r"|#[^\n]*",
-)
 _OUTBOUND = re.compile(r"(?<![\w?$:])(SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
 _UPDATE_START = re.compile(
     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE
@@ -145,12 +116,12 @@ def outbound(sparql: str) -> str | None:
     'SERVICE'
     >>> outbound('SELECT * { ?s ?p "SERVICE" . ?s ?service ?o } # LOAD')
     """
-    found = _OUTBOUND.search(_LEXEMES.sub(" ", sparql))
+    found = _OUTBOUND.search(LEXEMES.sub(" ", sparql))
     return found.group(1).upper() if found else None
 
 
 def _strip_prologue(sparql: str) -> str:
-    bare = _LEXEMES.sub(" ", sparql)
+    bare = LEXEMES.sub(" ", sparql)
     match = _PROLOGUE.match(bare)
     return bare[match.end() :] if match else bare
 

@@ -66,6 +66,15 @@ def test_a_query_the_limit_would_change_is_left_as_it_is(sparql: str) -> None:
     assert capped(sparql, 10) is None
 
 
+def test_many_brackets_side_by_side_are_no_nesting() -> None:
+    """A long VALUES table of pairs opens thousands of brackets, one level deep."""
+    rows = " ".join(f"(<https://example.org/{i}> {i})" for i in range(3000))
+    sparql = f"SELECT * WHERE {{ VALUES (?s ?n) {{ {rows} }} ?s ?p ?o }}"
+    asked = capped(sparql, 10)
+    assert asked is not None
+    assert limit_of(asked) == 11
+
+
 @pytest.mark.parametrize("opening", ["{ ", "OPTIONAL { ", "FILTER ("])
 def test_deep_nesting_is_left_to_the_server(opening: str) -> None:
     """Oxigraph's parser would end the process (3,000 nested groups did here)."""
