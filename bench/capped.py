@@ -55,7 +55,7 @@ def measured(
     server's refusal."""
     times: dict[bool, list[float]] = {True: [], False: []}
     rows: dict[bool, int] = {}
-    refused: dict[bool, str] = {False: "not run | |"} if False not in ways else {}
+    refused: dict[bool, str] = {}
     for run in range(runs + 1):
         for sent in ways:
             if sent in refused:
@@ -70,8 +70,8 @@ def measured(
                 times[sent].append(seconds)
     cells = {}
     for sent in (False, True):
-        if sent in refused:
-            cells[sent] = refused[sent] if sent not in ways else f"{refused[sent]} | |"
+        if sent not in ways or sent in refused:
+            cells[sent] = f"{refused.get(sent, 'not run')} | |"
             continue
         median = statistics.median(times[sent])
         peak = f"{peak_memory(store, sparql, cap, sent) / 2**20:,.1f} MiB" if memory else ""
