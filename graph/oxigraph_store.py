@@ -28,7 +28,7 @@ from nbkg.graph.answers import (
     oxigraph_solutions_answer,
     triples_answer,
 )
-from nbkg.graph.sparql import with_values
+from nbkg.graph.sparql import MAX_NESTING, nesting, with_values
 from nbkg.graph.store import NTriples, QueryError, Store, StoreError
 
 _RESULTS = RESULTS_FORMATS
@@ -123,6 +123,7 @@ class OxigraphStore(Store):
         return oxigraph_solutions_answer(result, fmt, limit)
 
     def _query(self, sparql: str, **options: object) -> object:
+        _parseable(sparql)
         try:
             return self._store.query(sparql, **options)
         except SyntaxError as err:
@@ -136,6 +137,7 @@ class OxigraphStore(Store):
         The default graph is derived: what an update writes there directly is replaced.
         """
         self._writable()
+        _parseable(sparql)
         try:
             self._store.update(f"{sparql} ;\n{_RESYNC_UNION}")
         except SyntaxError as err:
@@ -352,3 +354,12 @@ def _graph_format(fmt: str) -> str:
             f"{', '.join(formats.GRAPH_FORMATS)}"
         )
     return fmt
+
+
+def _parseable(sparql: str) -> None:
+    """Refuse text nested deeper than Oxigraph's parser survives: past a few thousand levels
+    it ends this process (the CLI, a web worker, a build) instead of raising."""
+    if (depth := nesting(sparql)) > MAX_NESTING:
+        raise QueryError(
+            f"the query nests brackets {depth} deep; the embedded store takes up to {MAX_NESTING}"
+        )

@@ -11,6 +11,8 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -456,6 +458,23 @@ def test_query_from_stdin(built_store: Path) -> None:
     assert json.loads(result.output)["boolean"] is True
 
 
+def test_query_nested_too_deep_is_an_error_not_a_crash(built_store: Path) -> None:
+    """Oxigraph's parser ends its process a few thousand levels down, so this runs in a
+    child process: without the guard it dies of a signal."""
+    deep = "SELECT * WHERE " + "{ " * 5000 + "?s ?p ?o" + " }" * 5000
+    done = subprocess.run(
+        [sys.executable, "-c", "from nbkg.cli import main; main()"]
+        + ["query", "--file", "-", "--store", str(built_store)],
+        input=deep,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr[-500:]
+    assert "nests brackets 5000 deep" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 # ---- export, stats, version, missing store --------------------------------------------
 
 
@@ -553,8 +572,6 @@ def test_serve_starts_while_a_remote_store_is_unreachable(tmp_path: Path) -> Non
     """The names are indexed at start; a store that cannot answer yet delays that, not the
     server."""
     import socket
-    import subprocess
-    import sys
 
     def free_port() -> int:
         with socket.socket() as sock:
