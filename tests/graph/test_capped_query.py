@@ -47,8 +47,10 @@ def test_every_canned_query_takes_the_cap() -> None:
 @pytest.mark.parametrize(
     "sparql",
     [
-        "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 50000",
         "SELECT * WHERE { ?s ?p ?o } LIMIT 5",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 11",
+        # a LIMIT before a trailing VALUES is left to the server
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 50000 VALUES ?s { <https://example.org/a> }",
         "SELECT * WHERE { ?s ?p ?o } OFFSET 20 LIMIT 5",
         # a LIMIT after a trailing VALUES is a syntax error
         "SELECT * WHERE { ?s ?p ?o } VALUES ?s { <https://example.org/a> }",
@@ -64,6 +66,52 @@ def test_every_canned_query_takes_the_cap() -> None:
 )
 def test_a_query_the_limit_would_change_is_left_as_it_is(sparql: str) -> None:
     assert capped(sparql, 10) is None
+
+
+@pytest.mark.parametrize(
+    ("sparql", "expected"),
+    [
+        (
+            "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 50000",
+            "SELECT * WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 11",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o } limit 12  # one more than the cap",
+            "SELECT * WHERE { ?s ?p ?o } limit 11  # one more than the cap",
+        ),
+        # the rows after the OFFSET are what the cap counts
+        (
+            "SELECT * WHERE { ?s ?p ?o } OFFSET 20 LIMIT 1000000",
+            "SELECT * WHERE { ?s ?p ?o } OFFSET 20 LIMIT 11",
+        ),
+        (
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 1000000 OFFSET 20",
+            "SELECT * WHERE { ?s ?p ?o } LIMIT 11 OFFSET 20",
+        ),
+        # only the outer query's: the subquery keeps its own
+        (
+            "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 500 } } LIMIT 400",
+            "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 500 } } LIMIT 11",
+        ),
+    ],
+)
+def test_a_limit_above_the_cap_is_lowered_to_it(sparql: str, expected: str) -> None:
+    """The visitor is shown the cap's rows either way; the server need not make the rest."""
+    assert capped(sparql, 10) == expected
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        # the words in a string or comment are no LIMIT
+        'SELECT * WHERE { ?s ?p "LIMIT 50000" }',
+        "SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 50000 } }",
+    ],
+)
+def test_a_limit_that_is_not_the_query_s_own_is_kept(sparql: str) -> None:
+    asked = capped(sparql, 10)
+    assert asked is not None and asked.startswith(sparql)
+    assert limit_of(asked) == 11
 
 
 def test_many_brackets_side_by_side_are_no_nesting() -> None:

@@ -734,6 +734,10 @@ def test_run_cuts_select_at_the_cap_and_stays_parseable(loaded: Store, fmt: str)
         # the query's own modifiers stand, the cap on top of them
         ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 3", 2, (2, True)),
         ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 3", 3, (3, False)),
+        # an own LIMIT above the cap: lowered for a server, cut the same
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o LIMIT 50", 2, (2, True)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o OFFSET 1 LIMIT 50", 4, (4, False)),
+        ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o OFFSET 1 LIMIT 50", 3, (3, True)),
         ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o OFFSET 1", 4, (4, False)),
         ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?o OFFSET 1", 3, (3, True)),
         ("SELECT ?s ?p ?o WHERE { ?s ?p ?o } # no order\n", 4, (4, True)),
