@@ -27,6 +27,8 @@ from nbkg.graph.store import QueryError
 QUERIES = sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq"))
 #: A visitor's first query at /sparql, besides the canned ones.
 EVERY_TRIPLE = "SELECT * WHERE { ?s ?p ?o }"
+#: The same with a limit of the visitor's own, above the cap: lowered to it when sent.
+OWN_LIMIT = "SELECT * WHERE { ?s ?p ?o } LIMIT 1000000"
 
 
 def answered(store: RemoteStore, sparql: str, cap: int, sent: bool) -> tuple[float, int]:
@@ -85,7 +87,9 @@ def main() -> None:
     parser.add_argument("--cap", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
-        "--query", action="append", help="a canned query (default: all, and every triple)"
+        "--query",
+        action="append",
+        help="a canned query (default: all, and every triple with and without a LIMIT)",
     )
     parser.add_argument(
         "--cap-only", action="store_true", help="only the cap sent (whole answers take minutes)"
@@ -96,8 +100,8 @@ def main() -> None:
     store = RemoteStore(args.store)
     print("| query | all rows sent | rows | memory | cap sent | rows | memory |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    for name in args.query or [*QUERIES, EVERY_TRIPLE]:
-        sparql = name if name == EVERY_TRIPLE else canned(name)
+    for name in args.query or [*QUERIES, EVERY_TRIPLE, OWN_LIMIT]:
+        sparql = name if name in (EVERY_TRIPLE, OWN_LIMIT) else canned(name)
         cells = measured(store, sparql, args.cap, args.runs, ways, not args.no_memory)
         print(f"| {name} | {cells[False]} | {cells[True]} |", flush=True)
 
