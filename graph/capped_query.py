@@ -29,10 +29,11 @@ from nbkg.graph.sparql import LEXEMES, MAX_NESTING, nesting, query_form
 @lru_cache(maxsize=64)
 def capped(sparql: str, limit: int) -> str | None:
     """``sparql`` asking for at most ``limit + 1`` rows, or None where that cannot be said by
-    appending a ``LIMIT`` or lowering the query's own: not a SELECT, a ``LIMIT`` at or under
-    the cap, a trailing ``VALUES``, or text Oxigraph does not read (a server's own
-    extensions, its predefined prefixes) or would not survive (nested past ``MAX_NESTING``);
-    the query then runs as it is and the cap is applied to the rows that come back."""
+    appending a ``LIMIT`` or lowering the query's own: not a SELECT, a ``LIMIT`` of its own
+    no higher than ``limit + 1``, a trailing ``VALUES``, or text Oxigraph does not read (a
+    server's own extensions, its predefined prefixes) or would not survive (nested past
+    ``MAX_NESTING``); the query then runs as it is and the cap is applied to the rows that
+    come back."""
     if query_form(sparql) != "SELECT" or nesting(sparql) > MAX_NESTING:
         return None
     # on a line of its own, after any comment the query ends with
